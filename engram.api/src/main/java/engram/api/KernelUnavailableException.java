@@ -1,0 +1,13 @@
+package engram.api;
+
+/**
+ * The kernel is stopping or stopped and takes no new call. A router retries such a
+ * call on the next kernel; a caller holding the kernel directly should do the same.
+ */
+public class KernelUnavailableException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
+    public KernelUnavailableException(String message) {
+        super(message);
+    }
+}
