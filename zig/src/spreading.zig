@@ -44,22 +44,32 @@ pub const Output = struct {
     first_hop: []i32,
 };
 
+pub const Error = error{ InvalidArgument, OutOfMemory };
+
 /// Fills `out` and returns the number of nodes with an activation above 0.
-/// The graph, seeds and params must be valid (see `ffi.zig`).
-pub fn spread(scratch: *ScratchArena, graph: Graph, seeds: Seeds, params: Params, out: Output) error{OutOfMemory}!u32 {
+/// The graph must be valid (the caller checked it once, when it was built).
+/// Each seed is read exactly once and checked as it is read, since the seed
+/// buffer belongs to the caller: a seed outside 0..node_count-1 or an
+/// activation outside (0, 1] fails with `error.InvalidArgument`, leaving
+/// `out` unspecified.
+pub fn spread(scratch: *ScratchArena, graph: Graph, seeds: Seeds, params: Params, out: Output) Error!u32 {
     const node_count = graph.nodeCount();
     assert(node_count <= node_count_max);
     assert(out.activation.len == node_count and out.first_hop.len == node_count);
     assert(params.hop_factors.len >= 1 and params.hop_factors.len <= depth_max);
     assert(seeds.nodes.len == seeds.activations.len);
-    if (std.debug.runtime_safety) assertValid(graph, seeds);
+    if (std.debug.runtime_safety) assertValid(graph);
 
     @memset(out.activation, 0);
     @memset(out.first_hop, -1);
-    if (node_count == 0) return 0;
+    if (node_count == 0) {
+        // No node id is inside an empty graph.
+        if (seeds.nodes.len != 0) return error.InvalidArgument;
+        return 0;
+    }
 
     var work = try Work.init(scratch, node_count);
-    var frontier_len = work.seed(seeds, out);
+    var frontier_len = try work.seed(seeds, out);
     for (params.hop_factors, 1..) |hop_factor, hop| {
         if (frontier_len == 0) break;
         work.propagate(graph, frontier_len, hop_factor);
@@ -109,8 +119,11 @@ const Work = struct {
     }
 
     /// Sums and caps the seeds; returns the size of the hop-0 frontier.
-    fn seed(work: *Work, seeds: Seeds, out: Output) u32 {
+    fn seed(work: *Work, seeds: Seeds, out: Output) error{InvalidArgument}!u32 {
+        const node_count = out.activation.len;
         for (seeds.nodes, seeds.activations) |node_id, activation| {
+            if (node_id < 0 or node_id >= node_count) return error.InvalidArgument;
+            if (!(activation > 0 and activation <= 1)) return error.InvalidArgument;
             const node: u32 = @intCast(node_id);
             out.activation[node] += activation;
             work.markTouched(node);
@@ -198,7 +211,7 @@ fn countActivated(activation: []const f32) u32 {
 
 /// The graph invariants the Java side establishes once per graph; checked
 /// again here only in builds with runtime safety, as it costs O(n + m).
-fn assertValid(graph: Graph, seeds: Seeds) void {
+fn assertValid(graph: Graph) void {
     const node_count = graph.nodeCount();
     assert(graph.offsets[0] == 0);
     for (graph.offsets[0..node_count], graph.offsets[1..]) |begin, end| assert(begin <= end);
@@ -206,10 +219,6 @@ fn assertValid(graph: Graph, seeds: Seeds) void {
     assert(graph.targets.len == edge_count and graph.weights.len == edge_count);
     for (graph.targets) |target| assert(target >= 0 and target < node_count);
     for (graph.weights) |weight| assert(weight >= 0 and weight <= 1);
-    for (seeds.nodes, seeds.activations) |node, activation| {
-        assert(node >= 0 and node < node_count);
-        assert(activation > 0 and activation <= 1);
-    }
 }
 
 const testing = std.testing;
@@ -472,6 +481,31 @@ fn referenceSpread(graph: Graph, seeds: Seeds, params: Params, activation: []f32
     var count: u32 = 0;
     for (activation) |a| count += @intFromBool(a > 0);
     return count;
+}
+
+test "a seed outside the graph or outside (0, 1] is refused" {
+    const bad_seeds = [_]Seeds{
+        .{ .nodes = &.{-1}, .activations = &.{1} },
+        .{ .nodes = &.{4}, .activations = &.{1} },
+        .{ .nodes = &.{ 0, 1 }, .activations = &.{ 1, 0 } },
+        .{ .nodes = &.{0}, .activations = &.{-0.5} },
+        .{ .nodes = &.{0}, .activations = &.{std.math.nextAfter(f32, 1, 2)} },
+        .{ .nodes = &.{0}, .activations = &.{std.math.nan(f32)} },
+        .{ .nodes = &.{0}, .activations = &.{std.math.inf(f32)} },
+    };
+    for (bad_seeds) |seeds| {
+        try testing.expectError(error.InvalidArgument, run(chain, seeds, .{
+            .hop_factors = halves[0..1],
+            .refractory_hops = 1,
+            .threshold = 0,
+        }));
+    }
+    const empty = Graph{ .offsets = &.{0}, .targets = &.{}, .weights = &.{} };
+    try testing.expectError(error.InvalidArgument, run(empty, .{ .nodes = &.{0}, .activations = &.{1} }, .{
+        .hop_factors = halves[0..1],
+        .refractory_hops = 1,
+        .threshold = 0,
+    }));
 }
 
 test "random graphs with cycles and self-loops match the dense reference bit for bit" {
