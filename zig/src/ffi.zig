@@ -339,3 +339,219 @@ fn decay(
         try mutableSlice(f32, out, count),
     );
 }
+
+test {
+    // The unit tests of every kernel run with those of the ABI.
+    _ = allocator;
+    _ = decay_kernel;
+    _ = simd;
+    _ = similarity;
+    _ = spreading;
+}
+
+const testing = std.testing;
+const status_ok: c_int = @intFromEnum(Status.ok);
+const status_invalid: c_int = @intFromEnum(Status.invalid_argument);
+
+/// Never dereferenced: stands for the any-value pointer of a count of 0.
+fn dangling(comptime T: type) [*]T {
+    return @ptrFromInt(0x10);
+}
+
+fn misaligned(comptime T: type, items: []T) [*]align(1) T {
+    return @ptrFromInt(@intFromPtr(items.ptr) + 1);
+}
+
+test "the library reports its version and instruction set" {
+    try testing.expectEqual(@as(u32, 1), engram_abi_version());
+    const isa = std.meta.intToEnum(simd.Isa, engram_isa()) catch unreachable;
+    try testing.expectEqualStrings(std.mem.span(isa.name()), std.mem.span(engram_isa_name()));
+}
+
+test "errors map to their status codes" {
+    try testing.expectEqual(@as(c_int, 0), statusOf({}));
+    try testing.expectEqual(@as(c_int, 1), statusOf(error.InvalidArgument));
+    try testing.expectEqual(@as(c_int, 2), statusOf(error.OutOfMemory));
+}
+
+test "engram_cosine computes and refuses bad shapes" {
+    const query = [_]f32{ 1, 0 };
+    const matrix = [_]f32{ 0, 1, 2, 0, -1, 0 };
+    var out: [3]f32 = undefined;
+    try testing.expectEqual(status_ok, engram_cosine(&query, 2, &matrix, 3, null, &out));
+    try testing.expectEqualSlices(f32, &.{ 0, 1, -1 }, &out);
+    const norms = [_]f32{ 1, 4, 1 };
+    try testing.expectEqual(status_ok, engram_cosine(&query, 2, &matrix, 3, &norms, &out));
+    try testing.expectEqualSlices(f32, &.{ 0, 0.5, -1 }, &out);
+
+    try testing.expectEqual(status_ok, engram_cosine(dangling(f32), 2, null, 0, null, null));
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 0, &matrix, 3, null, &out));
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 4097, &matrix, 3, null, &out));
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 2, &matrix, 1 << 31, null, &out));
+    try testing.expectEqual(status_invalid, engram_cosine(null, 2, &matrix, 3, null, &out));
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 2, null, 3, null, &out));
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 2, &matrix, 3, null, null));
+    var bytes: [16]f32 = undefined;
+    try testing.expectEqual(status_invalid, engram_cosine(&query, 2, &matrix, 3, null, misaligned(f32, &bytes)));
+}
+
+test "engram_cosine_topk ranks and refuses k outside 1..rows" {
+    const query = [_]f32{ 1, 0 };
+    const matrix = [_]f32{ 0, 1, 2, 0, -1, 0, 1, 0 };
+    var index: [4]i32 = undefined;
+    var score: [4]f32 = undefined;
+    try testing.expectEqual(status_ok, engram_cosine_topk(&query, 2, &matrix, 4, null, 3, &index, &score));
+    try testing.expectEqualSlices(i32, &.{ 1, 3, 0 }, index[0..3]);
+    try testing.expectEqualSlices(f32, &.{ 1, 1, 0 }, score[0..3]);
+
+    try testing.expectEqual(status_invalid, engram_cosine_topk(&query, 2, &matrix, 4, null, 0, &index, &score));
+    try testing.expectEqual(status_invalid, engram_cosine_topk(&query, 2, &matrix, 4, null, 5, &index, &score));
+    try testing.expectEqual(status_invalid, engram_cosine_topk(&query, 2, null, 0, null, 1, &index, &score));
+    try testing.expectEqual(status_invalid, engram_cosine_topk(&query, 0, &matrix, 4, null, 1, &index, &score));
+    try testing.expectEqual(status_invalid, engram_cosine_topk(&query, 2, &matrix, 4, null, 1, null, &score));
+}
+
+fn spreadParams(max_depth: u32, refractory_hops: u32, threshold: f32, hop_factor: f32) SpreadParams {
+    return .{
+        .max_depth = max_depth,
+        .refractory_hops = refractory_hops,
+        .threshold = threshold,
+        .reserved = 0,
+        .hop_factors = [_]f32{hop_factor} ** spreading.depth_max,
+    };
+}
+
+test "engram_spread runs the chain and reports the activated count" {
+    const offsets = [_]i32{ 0, 1, 2, 3, 3 };
+    const targets = [_]i32{ 1, 2, 3 };
+    const weights = [_]f32{ 0.5, 0.5, 0.5 };
+    const params = spreadParams(3, 3, 0, 0.5);
+    var activation: [4]f32 = undefined;
+    var first_hop: [4]i32 = undefined;
+    var activated_count: u32 = undefined;
+    try testing.expectEqual(status_ok, engram_spread(4, &offsets, &targets, &weights, &.{0}, &.{1}, 1, &params, &activation, &first_hop, &activated_count));
+    try testing.expectEqualSlices(f32, &.{ 1, 0.25, 0.0625, 0.015625 }, &activation);
+    try testing.expectEqualSlices(i32, &.{ 0, 1, 2, 3 }, &first_hop);
+    try testing.expectEqual(@as(u32, 4), activated_count);
+}
+
+test "engram_spread on an empty graph touches no array" {
+    const params = spreadParams(1, 1, 0, 1);
+    var activated_count: u32 = 99;
+    try testing.expectEqual(status_ok, engram_spread(0, dangling(i32), null, null, null, null, 0, &params, null, dangling(i32), &activated_count));
+    try testing.expectEqual(@as(u32, 0), activated_count);
+    try testing.expectEqual(status_invalid, engram_spread(0, null, null, null, &.{0}, &.{1}, 1, &params, null, null, &activated_count));
+}
+
+test "engram_spread refuses bad depths, seeds and pointers" {
+    const offsets = [_]i32{ 0, 1, 1 };
+    const targets = [_]i32{1};
+    const weights = [_]f32{1};
+    var activation: [2]f32 = undefined;
+    var first_hop: [2]i32 = undefined;
+    var activated_count: u32 = undefined;
+    const good = spreadParams(2, 2, 0, 1);
+    const Case = struct { params: SpreadParams, node: i32, activation: f32 };
+    const cases = [_]Case{
+        .{ .params = spreadParams(0, 0, 0, 1), .node = 0, .activation = 1 },
+        .{ .params = spreadParams(33, 0, 0, 1), .node = 0, .activation = 1 },
+        .{ .params = good, .node = -1, .activation = 1 },
+        .{ .params = good, .node = 2, .activation = 1 },
+        .{ .params = good, .node = 0, .activation = 0 },
+        .{ .params = good, .node = 0, .activation = 1.5 },
+        .{ .params = good, .node = 0, .activation = std.math.nan(f32) },
+    };
+    for (cases) |case| {
+        try testing.expectEqual(status_invalid, engram_spread(2, &offsets, &targets, &weights, &.{case.node}, &.{case.activation}, 1, &case.params, &activation, &first_hop, &activated_count));
+    }
+    try testing.expectEqual(status_invalid, engram_spread(2, &offsets, &targets, &weights, &.{0}, &.{1}, 1, null, &activation, &first_hop, &activated_count));
+    try testing.expectEqual(status_invalid, engram_spread(2, &offsets, &targets, &weights, &.{0}, &.{1}, 1, &good, &activation, &first_hop, null));
+    try testing.expectEqual(status_invalid, engram_spread(2, &offsets, &targets, &weights, null, &.{1}, 1, &good, &activation, &first_hop, &activated_count));
+    try testing.expectEqual(status_invalid, engram_spread(2, &offsets, &targets, &weights, &.{0}, &.{1}, 1, &good, null, &first_hop, &activated_count));
+    try testing.expectEqual(status_invalid, engram_spread(1 << 31, &offsets, &targets, &weights, &.{0}, &.{1}, 1, &good, &activation, &first_hop, &activated_count));
+    try testing.expectEqual(status_ok, engram_spread(2, &offsets, &targets, &weights, &.{0}, &.{1}, 1, &good, &activation, &first_hop, &activated_count));
+    try testing.expectEqual(@as(u32, 2), activated_count);
+}
+
+test "engram_spread gives the same answer on many threads at once" {
+    const node_count = 5000;
+    var offsets: [node_count + 1]i32 = undefined;
+    var targets: [4 * node_count]i32 = undefined;
+    var weights: [4 * node_count]f32 = undefined;
+    var prng = std.Random.DefaultPrng.init(0x5eed_0005);
+    const random = prng.random();
+    for (&offsets, 0..) |*offset, u| offset.* = @intCast(4 * u);
+    for (&targets, &weights) |*target, *weight| {
+        target.* = random.intRangeLessThan(i32, 0, node_count);
+        weight.* = random.float(f32);
+    }
+    const Call = struct {
+        offsets: []const i32,
+        targets: []const i32,
+        weights: []const f32,
+        activation: [node_count]f32 = undefined,
+        first_hop: [node_count]i32 = undefined,
+        activated_count: u32 = 0,
+        status: c_int = -1,
+
+        fn run(call: *@This()) void {
+            const params = spreadParams(6, 6, 0.001, 0.7);
+            call.status = engram_spread(node_count, call.offsets.ptr, call.targets.ptr, call.weights.ptr, &.{ 7, 4000, 7 }, &.{ 0.5, 1, 0.25 }, 3, &params, &call.activation, &call.first_hop, &call.activated_count);
+        }
+    };
+    const thread_count = 6;
+    const calls = try testing.allocator.alloc(Call, thread_count);
+    defer testing.allocator.free(calls);
+    for (calls) |*call| call.* = .{ .offsets = &offsets, .targets = &targets, .weights = &weights };
+    var threads: [thread_count]std.Thread = undefined;
+    for (&threads, calls) |*thread, *call| thread.* = try std.Thread.spawn(.{}, Call.run, .{call});
+    for (threads) |thread| thread.join();
+    for (calls) |*call| {
+        try testing.expectEqual(status_ok, call.status);
+        try testing.expectEqualSlices(u8, std.mem.asBytes(&calls[0].activation), std.mem.asBytes(&call.activation));
+        try testing.expectEqualSlices(i32, &calls[0].first_hop, &call.first_hop);
+        try testing.expectEqual(calls[0].activated_count, call.activated_count);
+    }
+    try testing.expect(calls[0].activated_count > 100);
+}
+
+fn decayParams(curve: u32) DecayParams {
+    return .{
+        .curve = curve,
+        .consolidation_access_count = 3,
+        .floor = 0,
+        .reserved = 0,
+        .half_life_seconds = 86400,
+        .power_scale_seconds = 3600,
+        .power_beta = 0.18,
+        .tau_seconds = 1.96 * 3600,
+        .neocortical_scale_seconds = 86400,
+        .neocortical_beta = 0.18,
+        .ebbinghaus_k = 1.84,
+        .ebbinghaus_c = 1.25,
+    };
+}
+
+test "engram_decay decays in place and refuses an unknown curve" {
+    var strength = [_]f32{ 0.8, 0.6, 1 };
+    const age_seconds = [_]f32{ 86400, 0, 2 * 86400 };
+    const exponential = decayParams(0);
+    try testing.expectEqual(status_ok, engram_decay(&strength, &age_seconds, null, 3, &exponential, &strength));
+    try testing.expectEqualSlices(f32, &.{ 0.4, 0.6, 0.25 }, &strength);
+
+    var out: [1]f32 = undefined;
+    const ebbinghaus = decayParams(3);
+    try testing.expectEqual(status_ok, engram_decay(&.{0.7}, &.{60}, &.{0}, 1, &ebbinghaus, &out));
+    try testing.expectEqual(@as(f32, 0.7), out[0]);
+
+    try testing.expectEqual(status_ok, engram_decay(null, dangling(f32), null, 0, &exponential, null));
+    const unknown = decayParams(4);
+    try testing.expectEqual(status_invalid, engram_decay(&strength, &age_seconds, null, 3, &unknown, &strength));
+    try testing.expectEqual(status_invalid, engram_decay(&strength, &age_seconds, null, 0, &unknown, &strength));
+    try testing.expectEqual(status_invalid, engram_decay(&strength, &age_seconds, null, 3, null, &strength));
+    try testing.expectEqual(status_invalid, engram_decay(&strength, null, null, 3, &exponential, &strength));
+    try testing.expectEqual(status_invalid, engram_decay(&strength, &age_seconds, null, 1 << 62, &exponential, &strength));
+    var params_bytes: [2 * @sizeOf(DecayParams)]u8 align(8) = undefined;
+    const shifted: *align(1) const DecayParams = @ptrCast(&params_bytes[4]);
+    try testing.expectEqual(status_invalid, engram_decay(&strength, &age_seconds, null, 3, shifted, &strength));
+}

@@ -239,10 +239,10 @@ fn expectCosines(query: []const f32, matrix: []const f32, norms: ?[]const f32, e
 test "known answers: orthogonal, parallel, opposite, scaled, 45 degrees" {
     const query = [_]f32{ 1, 0, 0 };
     const matrix = [_]f32{
-        0,  1, 0, // orthogonal
-        2,  0, 0, // parallel, longer
+        0, 1, 0, // orthogonal
+        2, 0, 0, // parallel, longer
         -3, 0, 0, // opposite
-        1,  1, 0, // 45 degrees
+        1, 1, 0, // 45 degrees
     };
     try expectCosines(&query, &matrix, null, &.{ 0, 1, -1, std.math.sqrt1_2 });
 }
@@ -351,12 +351,12 @@ fn expectTopK(
 
 test "top-k orders by score descending, ties by index ascending" {
     const matrix = [_]f32{
-        0,  1, // 0
-        1,  0, // 1
+        0, 1, // 0
+        1, 0, // 1
         -1, 0, // 2
-        2,  0, // 3
-        0,  2, // 4
-        1,  0, // 5
+        2, 0, // 3
+        0, 2, // 4
+        1, 0, // 5
     };
     const query = [_]f32{ 1, 0 };
     try expectTopK(&query, &matrix, null, &.{ 1, 3, 5, 0, 4, 2 }, &.{ 1, 1, 1, 0, 0, -1 });
@@ -367,10 +367,10 @@ test "top-k orders by score descending, ties by index ascending" {
 
 test "top-k ranks NaN below every number and treats -0 as 0" {
     const matrix = [_]f32{
-        1,   0, // 0: 1
+        1, 0, // 0: 1
         nan, 0, // 1: NaN
-        -1,  0, // 2: -1
-        0,   1, // 3: 0
+        -1, 0, // 2: -1
+        0, 1, // 3: 0
         nan, 1, // 4: NaN
     };
     try expectTopK(&.{ 1, 0 }, &matrix, null, &.{ 0, 3, 2, 1, 4 }, &.{ 1, 0, -1, nan, nan });
