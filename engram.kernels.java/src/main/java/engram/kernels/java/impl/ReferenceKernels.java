@@ -110,8 +110,14 @@ public final class ReferenceKernels implements KernelService {
         return cosineOf(dot, queryNorm, rowNorm);
     }
 
-    /** The contract's score: 0 when a norm is 0, else clamped to [-1, 1], NaN kept. */
+    /**
+     * The contract's score: NaN when any input was not finite (an infinity would otherwise
+     * clamp to a plausible +-1 or 0), 0 when a norm is 0, else the cosine clamped to [-1, 1].
+     */
     static float cosineOf(double dot, double queryNorm, double rowNorm) {
+        if (!Double.isFinite(dot) || !Double.isFinite(queryNorm) || !Double.isFinite(rowNorm)) {
+            return Float.NaN;
+        }
         if (queryNorm == 0 || rowNorm == 0) {
             return 0f;
         }
@@ -276,9 +282,10 @@ public final class ReferenceKernels implements KernelService {
             case DecayCurve.TwoComponent c -> accessCount < c.consolidationAccessCount()
                     ? Math.exp(-t / c.tauSeconds())
                     : Math.pow(1 + t / c.neocorticalScaleSeconds(), -c.neocorticalBeta());
-            case DecayCurve.Ebbinghaus c -> t >= 60
-                    ? c.k() / (Math.pow(Math.log10(t / 60), c.c()) + c.k())
-                    : 1;
+            // t < 60, not t >= 60: a NaN age takes the formula and gives NaN, as the contract asks.
+            case DecayCurve.Ebbinghaus c -> t < 60
+                    ? 1
+                    : c.k() / (Math.pow(Math.log10(t / 60), c.c()) + c.k());
         };
     }
 
