@@ -11,7 +11,7 @@ pub const Curve = union(enum) {
     /// R = (1 + t / scale_seconds)^(-beta).
     power_law: struct { scale_seconds: f64, beta: f64 },
     /// Hippocampal exp(-t / tau_seconds) while the access count is below
-    /// `consolidation_access_count` (or unknown), neocortical power law after.
+    /// `consolidation_access_count`, neocortical power law after; no counts count as 0.
     two_component: struct {
         tau_seconds: f64,
         consolidation_access_count: i32,
@@ -51,7 +51,8 @@ pub fn decay(
             o.* = decayed(s, powerLaw(t, curve.scale_seconds, curve.beta), floor);
         },
         .two_component => |curve| for (strength, age_seconds, out, 0..) |s, t, *o, i| {
-            const consolidated = if (access_count) |counts| counts[i] >= curve.consolidation_access_count else false;
+            const count: i32 = if (access_count) |counts| counts[i] else 0;
+            const consolidated = count >= curve.consolidation_access_count;
             const retention = if (consolidated)
                 powerLaw(t, curve.neocortical_scale_seconds, curve.neocortical_beta)
             else

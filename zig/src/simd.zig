@@ -76,7 +76,3 @@ test "every ISA level has a distinct name" {
         }
     }
 }
-
-test "TEMPORARY: fails only on aarch64" {
-    try std.testing.expect(builtin.cpu.arch != .aarch64);
-}

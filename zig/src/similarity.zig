@@ -76,6 +76,10 @@ fn rowScore(query: []const f32, query_norm: f64, matrix: []const f32, norms: ?[]
 }
 
 fn cosineOf(product: f64, query_norm: f64, row_norm: f64) f32 {
+    // A non-finite input gives NaN: an infinity would otherwise clamp to a plausible +-1 or 0.
+    if (!std.math.isFinite(product) or !std.math.isFinite(query_norm) or !std.math.isFinite(row_norm)) {
+        return std.math.nan(f32);
+    }
     if (query_norm == 0 or row_norm == 0) return 0;
     const s = product / (query_norm * row_norm);
     // Written as comparisons, not @min/@max, so that a NaN stays a NaN.

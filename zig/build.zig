@@ -1,0 +1,104 @@
+//! Builds one shared library of the Engram kernels per instruction-set level
+//! (`zig build`, ReleaseFast unless -Doptimize says otherwise) and runs the
+//! unit tests on every level this machine can execute, natively or under
+//! QEMU (`zig build test`, Debug unless -Doptimize says otherwise).
+//! No library links libc: the kernels need nothing from it.
+
+const std = @import("std");
+
+/// One library: a platform folder under `zig-out/lib/` and an explicit CPU,
+/// so that nothing depends on the CPU of the machine that builds it.
+const LibraryTarget = struct {
+    /// Suffix of the library name: `libengram_kernels_<name>.so`.
+    name: []const u8,
+    platform: []const u8,
+    query: std.Target.Query,
+};
+
+const library_targets = [_]LibraryTarget{
+    .{ .name = "x86_64_baseline", .platform = "linux-x86_64", .query = x86_64(&std.Target.x86.cpu.x86_64) },
+    .{ .name = "x86_64_v3", .platform = "linux-x86_64", .query = x86_64(&std.Target.x86.cpu.x86_64_v3) },
+    .{ .name = "x86_64_v4", .platform = "linux-x86_64", .query = x86_64(&std.Target.x86.cpu.x86_64_v4) },
+    .{ .name = "aarch64_neon", .platform = "linux-aarch64", .query = .{
+        .cpu_arch = .aarch64,
+        .os_tag = .linux,
+        .abi = .none,
+        .cpu_model = .{ .explicit = &std.Target.aarch64.cpu.generic },
+        .cpu_features_add = std.Target.aarch64.featureSet(&.{.neon}),
+    } },
+};
+
+fn x86_64(model: *const std.Target.Cpu.Model) std.Target.Query {
+    return .{ .cpu_arch = .x86_64, .os_tag = .linux, .abi = .none, .cpu_model = .{ .explicit = model } };
+}
+
+pub fn build(b: *std.Build) void {
+    const optimize = b.option(
+        std.builtin.OptimizeMode,
+        "optimize",
+        "Optimization mode (default: ReleaseFast for the libraries, Debug for the tests)",
+    );
+    const no_filters: []const []const u8 = &.{};
+    const test_filters = b.option([]const []const u8, "test-filter", "Run only the tests whose name contains this text") orelse no_filters;
+    // The aarch64 tests run under qemu-aarch64 on an x86_64 machine (and the
+    // x86_64 ones under qemu-x86_64 on an aarch64 machine). Set here rather
+    // than left to -fqemu so that one `zig build test` covers both.
+    b.enable_qemu = true;
+
+    const root_source_file = b.path("src/ffi.zig");
+    const test_step = b.step("test", "Run the unit tests on every library target this machine can execute");
+    for (library_targets) |library_target| {
+        const target = b.resolveTargetQuery(library_target.query);
+        const library = b.addSharedLibrary(.{
+            .name = b.fmt("engram_kernels_{s}", .{library_target.name}),
+            .root_source_file = root_source_file,
+            .target = target,
+            .optimize = optimize orelse .ReleaseFast,
+            .link_libc = false,
+            // The shipped libraries carry no debug info: a third of the size, none of the speed.
+            .strip = true,
+        });
+        library.setVersionScript(b.path("src/exports.map"));
+        b.getInstallStep().dependOn(&b.addInstallArtifact(library, .{
+            .dest_dir = .{ .override = .{ .custom = b.fmt("lib/{s}", .{library_target.platform}) } },
+        }).step);
+
+        const unit_tests = b.addTest(.{
+            .name = b.fmt("test_{s}", .{library_target.name}),
+            .root_source_file = root_source_file,
+            .target = target,
+            .optimize = optimize orelse .Debug,
+            .filters = test_filters,
+            .link_libc = false,
+        });
+        if (canExecute(b.host.result, target.result)) {
+            test_step.dependOn(&b.addRunArtifact(unit_tests).step);
+        } else {
+            // Still analysed (without code generation, since nothing runs
+            // it), so that no target's code goes unchecked.
+            test_step.dependOn(&unit_tests.step);
+        }
+    }
+}
+
+/// Whether the host runs a binary for `target`: another architecture under
+/// QEMU; the same one unless the target assumes an instruction-set extension
+/// the host CPU lacks (the build runner does not check this itself, and an
+/// AVX-512 binary on an AVX2 machine dies of SIGILL).
+fn canExecute(host: std.Target, target: std.Target) bool {
+    if (host.os.tag != target.os.tag) return false;
+    if (host.cpu.arch != target.cpu.arch) return true;
+    if (target.cpu.arch != .x86_64) return true;
+    for (x86_64_level_features) |feature| {
+        const index = @intFromEnum(feature);
+        if (target.cpu.features.isEnabled(index) and !host.cpu.features.isEnabled(index)) return false;
+    }
+    return true;
+}
+
+/// The extensions that set x86-64-v2, -v3 and -v4 apart. Tuning features of
+/// a CPU model are left out: the host CPU need not share them.
+const x86_64_level_features = x86_64_v2_features ++ x86_64_v3_features ++ x86_64_v4_features;
+const x86_64_v2_features = [_]std.Target.x86.Feature{ .cx16, .popcnt, .sse3, .sse4_1, .sse4_2, .ssse3 };
+const x86_64_v3_features = [_]std.Target.x86.Feature{ .avx, .avx2, .bmi, .bmi2, .f16c, .fma, .lzcnt, .movbe, .xsave };
+const x86_64_v4_features = [_]std.Target.x86.Feature{ .avx512f, .avx512bw, .avx512cd, .avx512dq, .avx512vl };
