@@ -33,7 +33,9 @@ import engram.api.SpreadParams;
  * calls with {@link KernelUnavailableException}, and the call runs on the next
  * kernel instead. Ties in ranking go to the kernel registered first.
  */
-@Component(service = KernelRouter.class)
+// Immediate: a delayed component would be deactivated whenever no one holds its service,
+// and lose the call counts it keeps.
+@Component(service = KernelRouter.class, immediate = true)
 public final class RouterComponent implements KernelRouter {
     private static final KernelInfo INFO = new KernelInfo("router", "0.1.0", "routes to the active kernel");
 

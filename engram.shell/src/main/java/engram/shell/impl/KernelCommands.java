@@ -28,9 +28,14 @@ public final class KernelCommands {
         return new KernelTable(router.kernels());
     }
 
-    @Descriptor("runs the known-answer tests on every kernel and says, for each, whether it passed")
+    @Descriptor("runs the known-answer tests on every kernel and says, for each, whether it passed;"
+            + " fails when any test fails")
     public SelfTestReport selftest() {
-        return new SelfTestReport(router.selfTest());
+        SelfTestReport report = new SelfTestReport(router.selfTest());
+        if (!report.passed()) {
+            throw new IllegalStateException("a kernel failed its known-answer tests:\n" + report);
+        }
+        return report;
     }
 
     /** The router's kernels, highest ranking first; prints as a table. */

@@ -19,10 +19,10 @@ enum CpuLevel {
     X86_64_BASELINE(0, "linux-x86_64", "x86_64_baseline", List.of()),
     /** x86-64-v3: AVX2, FMA, BMI1/2, F16C, LZCNT, MOVBE. */
     X86_64_V3(1, "linux-x86_64", "x86_64_v3",
-            List.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave", "osxsave")),
+            List.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave")),
     /** x86-64-v4: AVX-512 F, BW, CD, DQ, VL on top of v3. */
     X86_64_V4(2, "linux-x86_64", "x86_64_v4",
-            List.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave", "osxsave",
+            List.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave",
                     "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl")),
     /** aarch64 with NEON (Advanced SIMD), part of every ARMv8-A CPU. */
     AARCH64_NEON(3, "linux-aarch64", "aarch64_neon", List.of("asimd"));

@@ -74,7 +74,7 @@ public final class ZigKernelComponent {
         properties.put("engram.kernel.instructionSet", loaded.info().instructionSet());
         this.kernels = loaded;
         this.registration = context.registerService(KernelService.class, loaded, properties);
-        LOG.log(System.Logger.Level.INFO, "Zig kernels registered, library " + loaded.level() + ": "
+        LOG.log(System.Logger.Level.DEBUG, "Zig kernels registered, library " + loaded.level() + ": "
                 + loaded.info().instructionSet());
     }
 

@@ -1,0 +1,182 @@
+package engram.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+import engram.api.KernelRouter;
+
+/**
+ * What every Engram suite shares: the framework (Felix with every Engram bundle and its
+ * runtime dependencies, at the versions of the Maven build), and helpers to wait for services
+ * and state. One framework serves all tests of a suite class; a suite that changes bundle
+ * state restores it, or declares its own reactor strategy.
+ *
+ * <p>A suite adds bundles by overriding {@link #extraOptions()}, for example
+ * {@code return new Option[] {projectBundle("dev.engram", "engram.bench")};}, with the
+ * artifact also declared as a test dependency in {@code pom.xml}.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public abstract class EngramTestSupport {
+    /** How long a test waits for a service or a state before it fails. */
+    protected static final Duration WAIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long POLL_INTERVAL_MILLIS = 20;
+
+    /** True when the build made the Zig libraries: the framework then holds their fragment. */
+    protected static final String ZIG_PROPERTY = "engram.itests.zig";
+
+    /** The flags the test JVM needs (Maven's surefire argLine passes {@code engram.jvm.flags}). */
+    private static final List<String> REQUIRED_JVM_FLAGS = List.of(
+            "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+
+    @Inject
+    protected BundleContext context;
+
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    @Configuration
+    public Option[] configuration() {
+        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (!jvmArguments.containsAll(REQUIRED_JVM_FLAGS)) {
+            throw new IllegalStateException("the test JVM runs with " + jvmArguments + " but needs "
+                    + REQUIRED_JVM_FLAGS + "; run the suites through Maven, or pass the flags yourself");
+        }
+        return options(
+                systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                junitBundles(),
+                runtimeBundles(),
+                engramBundles(),
+                zigKernelsProvisioned() ? zigFragment() : composite(),
+                composite(extraOptions()));
+    }
+
+    /** More options for one suite, such as {@link #projectBundle} bundles; none by default. */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /** A bundle by its Maven coordinates, at the version this build depends on. */
+    protected static MavenArtifactProvisionOption projectBundle(String groupId, String artifactId) {
+        return mavenBundle(groupId, artifactId).versionAsInProject();
+    }
+
+    /** Whether this run provisions the x86_64 fragment with the Zig libraries (not with -Dzig.skip). */
+    protected static boolean zigKernelsProvisioned() {
+        return Boolean.getBoolean(ZIG_PROPERTY);
+    }
+
+    private static Option runtimeBundles() {
+        return composite(
+                projectBundle("org.osgi", "org.osgi.util.function"),
+                projectBundle("org.osgi", "org.osgi.util.promise"),
+                projectBundle("org.osgi", "org.osgi.service.component"),
+                projectBundle("org.apache.felix", "org.apache.felix.scr"),
+                projectBundle("org.apache.felix", "org.apache.felix.configadmin"),
+                projectBundle("org.apache.felix", "org.apache.felix.gogo.runtime"));
+    }
+
+    private static Option engramBundles() {
+        return composite(
+                projectBundle("dev.engram", "engram.api"),
+                projectBundle("dev.engram", "engram.kernels.java"),
+                projectBundle("dev.engram", "engram.core"),
+                projectBundle("dev.engram", "engram.shell"),
+                projectBundle("dev.engram", "engram.kernels.zig"));
+    }
+
+    private static Option zigFragment() {
+        return projectBundle("dev.engram", "engram.kernels.zig.linux.x86_64").noStart();
+    }
+
+    /**
+     * The service of {@code type} with the highest ranking, waiting up to {@link #WAIT_TIMEOUT}
+     * for one. The test holds it until it ends: a delayed component whose service nobody uses
+     * is deactivated, and a deactivated instance has lost its references.
+     */
+    protected <T> T service(Class<T> type) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        trackers.add(tracker);
+        try {
+            T service = tracker.waitForService(WAIT_TIMEOUT.toMillis());
+            if (service == null) {
+                throw new AssertionError("no " + type.getName() + " service appeared within " + WAIT_TIMEOUT);
+            }
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + type.getName(), e);
+        }
+    }
+
+    @After
+    public void releaseServices() {
+        trackers.forEach(ServiceTracker::close);
+        trackers.clear();
+    }
+
+    /**
+     * The kernel router, once it lists a kernel named {@code kernelName}: Declarative Services
+     * may register a kernel a moment after the framework reached its start level.
+     */
+    protected KernelRouter routerListing(String kernelName) {
+        KernelRouter router = service(KernelRouter.class);
+        await("the router lists the " + kernelName + " kernel",
+                () -> router.kernels().stream().anyMatch(k -> k.name().equals(kernelName)));
+        return router;
+    }
+
+    /** The installed bundle with this symbolic name. */
+    protected Bundle bundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " is installed");
+    }
+
+    /**
+     * Waits up to {@link #WAIT_TIMEOUT} for {@code condition} to hold, checking it again on a
+     * short interval, and fails with {@code description} if it never does.
+     */
+    protected static void await(String description, BooleanSupplier condition) {
+        long deadlineNanos = System.nanoTime() + WAIT_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new AssertionError("not within " + WAIT_TIMEOUT + ": " + description);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting until " + description, e);
+            }
+        }
+    }
+}
