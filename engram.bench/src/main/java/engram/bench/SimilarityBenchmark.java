@@ -29,9 +29,10 @@ import engram.api.KernelService;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-// One fork: the kernels share it, so JIT and machine noise hit both alike. Native access
-// must be enabled in the forked JVM; a fixed heap keeps GC out of the figures.
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+// One fork per kernel and size, all in one run, so machine noise hits them alike. The forked
+// JVM needs native access (and JMH itself touches sun.misc.Unsafe); a fixed heap keeps GC
+// out of the figures.
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)

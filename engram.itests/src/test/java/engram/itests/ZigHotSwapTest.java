@@ -163,7 +163,7 @@ public class ZigHotSwapTest extends EngramTestSupport {
                 + failures.stream().limit(5).toList(), failures.isEmpty());
         assertTrue("both kernels served calls: zig " + zigServed + ", java " + javaServed,
                 zigServed > 0 && javaServed > 0);
-        System.out.printf("hot swap: %d stop/start cycles, %d calls from %d threads (zig served %d, java %d),"
+        System.out.printf("hot swap: %d stop/start cycles, %d calls from %d threads (zig served at least %d, java %d),"
                 + " none failed%n", CYCLES, calls.get(), CALLING_THREADS, zigServed, javaServed);
     }
 
