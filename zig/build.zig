@@ -1,7 +1,10 @@
 //! Builds one shared library of the Engram kernels per instruction-set level
 //! (`zig build`, ReleaseFast unless -Doptimize says otherwise) and runs the
 //! unit tests on every level this machine can execute, natively or under
-//! QEMU (`zig build test`, Debug unless -Doptimize says otherwise).
+//! QEMU (`zig build test`, Debug unless -Doptimize says otherwise). The test
+//! step also replays the regression corpus (`corpus/`) on the same levels
+//! with the corpus harness, built as the libraries are built; `zig build
+//! corpus` runs the replay alone.
 //! No library links libc: the kernels need nothing from it.
 
 const std = @import("std");
@@ -46,7 +49,9 @@ pub fn build(b: *std.Build) void {
     b.enable_qemu = true;
 
     const root_source_file = b.path("src/ffi.zig");
-    const test_step = b.step("test", "Run the unit tests on every library target this machine can execute");
+    const test_step = b.step("test", "Run the unit tests and the corpus replay on every library target this machine can execute");
+    const corpus_step = b.step("corpus", "Replay the regression corpus on every library target this machine can execute");
+    test_step.dependOn(corpus_step);
     for (library_targets) |library_target| {
         const target = b.resolveTargetQuery(library_target.query);
         const library = b.addSharedLibrary(.{
@@ -71,12 +76,27 @@ pub fn build(b: *std.Build) void {
             .filters = test_filters,
             .link_libc = false,
         });
+        // The kernels compiled into the harness as into the shipped library:
+        // same source, target and optimisation mode, called through the same ABI.
+        const corpus_harness = b.addExecutable(.{
+            .name = b.fmt("corpus_harness_{s}", .{library_target.name}),
+            .root_source_file = b.path("src/corpus_harness.zig"),
+            .target = target,
+            .optimize = optimize orelse .ReleaseFast,
+            .link_libc = false,
+        });
         if (canExecute(b.host.result, target.result)) {
             test_step.dependOn(&b.addRunArtifact(unit_tests).step);
+            // No output file: the run counts as a side effect, so it runs on
+            // every build and its report reaches the build log.
+            const replay = b.addRunArtifact(corpus_harness);
+            replay.addDirectoryArg(b.path("corpus"));
+            corpus_step.dependOn(&replay.step);
         } else {
             // Still analysed (without code generation, since nothing runs
             // it), so that no target's code goes unchecked.
             test_step.dependOn(&unit_tests.step);
+            corpus_step.dependOn(&corpus_harness.step);
         }
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one step of the Zig build with the pinned compiler (see provision.sh):
 #   zig.sh check   zig fmt --check on every source
-#   zig.sh test    unit tests, natively and for aarch64 under qemu-aarch64
+#   zig.sh test    unit tests and the corpus replay (corpus/), natively and for
+#                  aarch64 under qemu-aarch64
 #   zig.sh build   the four ReleaseFast libraries into zig-out/lib/<platform>/
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -77,7 +77,8 @@ public final class CsrGraph implements AutoCloseable {
     }
 
     private MemorySegment copy(MemorySegment source, long bytes) {
-        MemorySegment copy = arena.allocate(Math.max(bytes, 1), 64);
+        // An empty array still gets an address of its own, but a segment of its true size.
+        MemorySegment copy = arena.allocate(Math.max(bytes, 1), 64).asSlice(0, bytes);
         MemorySegment.copy(source, 0, copy, 0, bytes);
         return copy;
     }

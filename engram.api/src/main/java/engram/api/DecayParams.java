@@ -1,7 +1,5 @@
 package engram.api;
 
-import java.util.Objects;
-
 /**
  * Parameters of the decay kernel: the curve, and the floor below which no strength falls.
  *
@@ -10,7 +8,9 @@ import java.util.Objects;
  */
 public record DecayParams(DecayCurve curve, float floor) {
     public DecayParams {
-        Objects.requireNonNull(curve, "curve");
+        if (curve == null) {
+            throw new IllegalArgumentException("curve is null; use new DecayCurve.Exponential() or another curve");
+        }
         if (!(floor >= 0f && floor <= 1f)) {
             throw new IllegalArgumentException("floor is " + floor + "; it must be in [0, 1]");
         }

@@ -163,6 +163,8 @@ class CsrGraphTest {
             assertEquals(5, some.nodeCount());
             assertEquals(0, some.edgeCount());
             assertArrayEquals(new int[6], some.offsets().toArray(JAVA_INT));
+            assertEquals(0, some.targets().byteSize(), "no edges, no target bytes");
+            assertEquals(0, some.weights().byteSize(), "no edges, no weight bytes");
         }
         assertRefused("nodeCount is -1", () -> CsrGraph.empty(-1));
     }

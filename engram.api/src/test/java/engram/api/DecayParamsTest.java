@@ -3,7 +3,6 @@ package engram.api;
 import static engram.api.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +68,6 @@ class DecayParamsTest {
 
     @Test
     void refusesAMissingCurve() {
-        assertThrows(NullPointerException.class, () -> new DecayParams(null, 0f));
+        Refusals.assertRefused("curve", () -> new DecayParams(null, 0f));
     }
 }

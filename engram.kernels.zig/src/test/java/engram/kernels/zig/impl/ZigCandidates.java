@@ -1,0 +1,45 @@
+package engram.kernels.zig.impl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import engram.api.KernelService;
+import engram.kernels.zig.impl.differential.Differential;
+
+/**
+ * The Zig library at every level this CPU runs, loaded once for a test class; none when the
+ * build made no library (-Dzig.skip), so that the Java reference is still checked.
+ */
+final class ZigCandidates implements AutoCloseable {
+    private final List<ZigKernels> kernels = new ArrayList<>();
+
+    ZigCandidates() {
+        if (isBuilt()) {
+            for (CpuLevel level : NativeLibraries.runnableLevels()) {
+                kernels.add(NativeLibraries.load(level));
+            }
+        }
+    }
+
+    static boolean isBuilt() {
+        return ZigCandidates.class.getClassLoader().getResource(NativeLibraries.best().resourcePath()) != null;
+    }
+
+    /** The reference as {@code java reference}, then each Zig level by its name ({@code x86_64_v3}). */
+    List<Differential.Candidate> withReference(KernelService reference) {
+        List<Differential.Candidate> candidates = new ArrayList<>();
+        candidates.add(new Differential.Candidate("java reference", reference));
+        kernels.forEach(k -> candidates.add(new Differential.Candidate(k.level(), k)));
+        return candidates;
+    }
+
+    /** The best level, or null when none was built. */
+    ZigKernels best() {
+        return kernels.isEmpty() ? null : kernels.getFirst();
+    }
+
+    @Override
+    public void close() {
+        kernels.forEach(ZigKernels::close);
+    }
+}
