@@ -70,8 +70,9 @@ public final class CsrGraph implements AutoCloseable {
 
     /** A graph of {@code nodeCount} nodes and no edges. */
     public static CsrGraph empty(int nodeCount) {
-        if (nodeCount < 0) {
-            throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be 0 or more");
+        if (nodeCount < 0 || nodeCount == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be in 0.."
+                    + (Integer.MAX_VALUE - 1) + " (offsets hold nodeCount + 1 entries)");
         }
         return of(new int[nodeCount + 1], new int[0], new float[0]);
     }
@@ -143,8 +144,10 @@ public final class CsrGraph implements AutoCloseable {
     }
 
     /**
-     * Frees the graph's memory. Fails with {@link IllegalStateException} while a kernel
-     * is reading it.
+     * Frees the graph's memory. Close a graph only when no kernel call uses it: a native
+     * kernel's call holds the memory, so closing then fails with {@link IllegalStateException};
+     * a Java kernel's call then fails part way with {@link IllegalStateException}, its
+     * outputs half written.
      */
     @Override
     public void close() {

@@ -60,8 +60,8 @@ public final class KernelArguments {
         for (int i = 0; i < seedCount; i++) {
             int node = seedNodes.getAtIndex(ValueLayout.JAVA_INT, i);
             if (node < 0 || node >= graph.nodeCount()) {
-                throw new IllegalArgumentException("seedNodes[" + i + "] is " + node + "; it must be a node of the graph, in 0.."
-                        + (graph.nodeCount() - 1));
+                throw new IllegalArgumentException("seedNodes[" + i + "] is " + node + "; it must be a node of the graph"
+                        + (graph.nodeCount() == 0 ? ", which has no nodes" : ", in 0.." + (graph.nodeCount() - 1)));
             }
             float activation = seedActivations.getAtIndex(ValueLayout.JAVA_FLOAT, i);
             if (!(activation > 0f && activation <= 1f)) {

@@ -1,7 +1,6 @@
 package engram.api;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -97,7 +96,9 @@ public interface KernelService {
 
     /** {@link #spread} with seeds and results on the heap. */
     default SpreadResult spread(CsrGraph graph, int[] seedNodes, float[] seedActivations, SpreadParams params) {
-        Objects.requireNonNull(graph, "graph");
+        if (graph == null) {
+            throw new IllegalArgumentException("graph is null; build one with CsrGraph.of");
+        }
         if (seedNodes == null || seedActivations == null || seedNodes.length != seedActivations.length) {
             throw new IllegalArgumentException("seedNodes and seedActivations must both be given, one entry per seed; got "
                     + (seedNodes == null ? "null" : seedNodes.length) + " and "

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import engram.api.CsrGraph;
 import engram.api.DecayParams;
+import engram.api.KernelException;
 import engram.api.KernelInfo;
 import engram.api.KernelRouter;
 import engram.api.KernelService;
@@ -38,6 +39,8 @@ import engram.api.SpreadParams;
 @Component(service = KernelRouter.class, immediate = true)
 public final class RouterComponent implements KernelRouter {
     private static final KernelInfo INFO = new KernelInfo("router", "0.1.0", "routes to the active kernel");
+    /** How often a call follows the registered kernels as they change before it gives up. */
+    private static final int MAX_ROUTING_ATTEMPTS = 8;
 
     @Reference(service = KernelService.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -54,7 +57,7 @@ public final class RouterComponent implements KernelRouter {
     @Override
     public void cosine(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
             MemorySegment out) {
-        routing.run(candidates(), k -> {
+        route(k -> {
             k.cosine(query, dimensions, matrix, rows, norms, out);
             return null;
         });
@@ -63,7 +66,7 @@ public final class RouterComponent implements KernelRouter {
     @Override
     public void cosineTopK(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
             int k, MemorySegment outIndex, MemorySegment outScore) {
-        routing.run(candidates(), kernel -> {
+        route(kernel -> {
             kernel.cosineTopK(query, dimensions, matrix, rows, norms, k, outIndex, outScore);
             return null;
         });
@@ -72,17 +75,35 @@ public final class RouterComponent implements KernelRouter {
     @Override
     public int spread(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations, int seedCount,
             SpreadParams params, MemorySegment outActivation, MemorySegment outFirstHop) {
-        return routing.run(candidates(), k -> k.spread(graph, seedNodes, seedActivations, seedCount, params,
+        return route(k -> k.spread(graph, seedNodes, seedActivations, seedCount, params,
                 outActivation, outFirstHop));
     }
 
     @Override
     public void decay(MemorySegment strength, MemorySegment ageSeconds, MemorySegment accessCount, int count,
             DecayParams params, MemorySegment out) {
-        routing.run(candidates(), k -> {
+        route(k -> {
             k.decay(strength, ageSeconds, accessCount, count, params, out);
             return null;
         });
+    }
+
+    /**
+     * Runs {@code call} on the best kernel that takes it. If every kernel of the snapshot
+     * refused (they were stopping) while the registered kernels changed, it tries again on
+     * the new ones, so a kernel that registered meanwhile serves the call.
+     */
+    private <T> T route(Routing.Call<T> call) {
+        for (int attempt = 1;; attempt++) {
+            List<Map.Entry<Map<String, Object>, KernelService>> snapshot = kernels;
+            try {
+                return routing.run(candidates(snapshot), call);
+            } catch (KernelUnavailableException e) {
+                if (kernels == snapshot || attempt == MAX_ROUTING_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -100,7 +121,10 @@ public final class RouterComponent implements KernelRouter {
     }
 
     private List<Routing.Candidate> candidates() {
-        List<Map.Entry<Map<String, Object>, KernelService>> snapshot = kernels;
+        return candidates(kernels);
+    }
+
+    private static List<Routing.Candidate> candidates(List<Map.Entry<Map<String, Object>, KernelService>> snapshot) {
         List<Routing.Candidate> candidates = new ArrayList<>(snapshot.size());
         for (Map.Entry<Map<String, Object>, KernelService> entry : snapshot) {
             Map<String, Object> properties = entry.getKey();
@@ -143,7 +167,8 @@ public final class RouterComponent implements KernelRouter {
                     T result = call.on(candidate.kernel());
                     callsServed.computeIfAbsent(candidate.serviceId(), id -> new LongAdder()).increment();
                     return result;
-                } catch (KernelUnavailableException e) {
+                } catch (KernelException e) {
+                    // Stopping (unavailable) or failing for a reason of its own: the next kernel serves.
                     if (refused == null) {
                         refused = new ArrayList<>();
                     }

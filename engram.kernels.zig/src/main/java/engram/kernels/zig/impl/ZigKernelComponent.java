@@ -49,7 +49,7 @@ public final class ZigKernelComponent {
 
     @Activate
     public ZigKernelComponent(BundleContext context, Config config) {
-        String requested = System.getProperty(ZigKernels.ISA_PROPERTY, config.instructionSet());
+        String requested = requestedLevel(config);
         ZigKernels loaded;
         try {
             loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested);
@@ -59,32 +59,49 @@ public final class ZigKernelComponent {
             this.registration = null;
             return;
         }
-        List<SelfTestResult> results = KnownAnswers.run(loaded);
-        if (!KnownAnswers.allPassed(results)) {
-            loaded.close();
-            LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the known-answer tests failed: "
-                    + results.stream().filter(r -> !r.passed()).map(r -> r.test() + ": " + r.detail()).toList());
-            this.kernels = null;
-            this.registration = null;
-            return;
+        ServiceRegistration<KernelService> registered = null;
+        try {
+            List<SelfTestResult> results = KnownAnswers.run(loaded);
+            if (KnownAnswers.allPassed(results)) {
+                Dictionary<String, Object> properties = new Hashtable<>();
+                properties.put(Constants.SERVICE_RANKING, RANKING);
+                properties.put("engram.kernel.name", "zig");
+                properties.put("engram.kernel.instructionSet", loaded.info().instructionSet());
+                registered = context.registerService(KernelService.class, loaded, properties);
+                LOG.log(System.Logger.Level.DEBUG, "Zig kernels registered, library " + loaded.level() + ": "
+                        + loaded.info().instructionSet());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the known-answer tests failed: "
+                        + results.stream().filter(r -> !r.passed()).map(r -> r.test() + ": " + r.detail()).toList());
+            }
+        } finally {
+            if (registered == null) {
+                loaded.close();
+            }
         }
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, RANKING);
-        properties.put("engram.kernel.name", "zig");
-        properties.put("engram.kernel.instructionSet", loaded.info().instructionSet());
-        this.kernels = loaded;
-        this.registration = context.registerService(KernelService.class, loaded, properties);
-        LOG.log(System.Logger.Level.DEBUG, "Zig kernels registered, library " + loaded.level() + ": "
-                + loaded.info().instructionSet());
+        this.kernels = registered == null ? null : loaded;
+        this.registration = registered;
+    }
+
+    /** The configured level if one is set, else the system property, else {@code auto}. */
+    private static String requestedLevel(Config config) {
+        String configured = config.instructionSet();
+        if (configured != null && !configured.isBlank() && !configured.equals("auto")) {
+            return configured;
+        }
+        return System.getProperty(ZigKernels.ISA_PROPERTY, "auto");
     }
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            registration.unregister();
-        }
-        if (kernels != null) {
-            kernels.close();
+        try {
+            if (registration != null) {
+                registration.unregister();
+            }
+        } finally {
+            if (kernels != null) {
+                kernels.close();
+            }
         }
     }
 }

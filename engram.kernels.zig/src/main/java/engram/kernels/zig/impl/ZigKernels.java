@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import aQute.bnd.annotation.Resolution;
 import aQute.bnd.annotation.spi.ServiceProvider;
@@ -44,7 +45,8 @@ public final class ZigKernels implements KernelService, AutoCloseable {
     private static final int STATUS_INVALID_ARGUMENT = 1;
     private static final int STATUS_OUT_OF_MEMORY = 2;
 
-    // Byte offsets in the per-thread parameter block; they mirror the extern structs of zig/src/ffi.zig.
+    // Byte offsets in the per-thread parameter block (each thread writes its own, and the
+    // library makes no upcall, so a block is never in use twice at once); they mirror the extern structs of zig/src/ffi.zig.
     private static final long SPREAD_PARAMS = 0;
     private static final long SPREAD_HOP_FACTORS = 16;
     private static final long ACTIVATED_COUNT = 144;
@@ -56,6 +58,7 @@ public final class ZigKernels implements KernelService, AutoCloseable {
     private final String unavailableReason;
     private final KernelInfo info;
     private final CallGate gate = new CallGate();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final ThreadLocal<MemorySegment> parameterBlock =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(BLOCK_BYTES, 8));
 
@@ -123,13 +126,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         KernelArguments.checkCosine(query, dimensions, matrix, rows, norms, out);
         MemorySegment normsOrNull = norms == null ? MemorySegment.NULL : norms;
         enter();
-        try {
-            MethodHandle handle = allNative(query, matrix, normsOrNull, out) ? library.cosine : library.cosineHeap;
-            check((int) handle.invokeExact(query, dimensions, matrix, (long) rows, normsOrNull, out), "cosine");
+        try (HeapStaging staging = HeapStaging.forCall(query, matrix, normsOrNull, out)) {
+            MethodHandle handle = staging.critical(query, matrix, normsOrNull, out) ? library.cosineHeap
+                    : library.cosine;
+            check((int) handle.invokeExact(staging.input(query), dimensions, staging.input(matrix), (long) rows,
+                    staging.input(normsOrNull), staging.output(out)), "cosine");
+            staging.copyBack();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new KernelFailureException("the native cosine kernel failed: " + e, e);
+            throw failed("cosine", e);
         } finally {
             gate.exit();
         }
@@ -141,15 +147,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         KernelArguments.checkCosineTopK(query, dimensions, matrix, rows, norms, k, outIndex, outScore);
         MemorySegment normsOrNull = norms == null ? MemorySegment.NULL : norms;
         enter();
-        try {
-            MethodHandle handle = allNative(query, matrix, normsOrNull, outIndex, outScore) ? library.cosineTopK
-                    : library.cosineTopKHeap;
-            check((int) handle.invokeExact(query, dimensions, matrix, (long) rows, normsOrNull, k, outIndex, outScore),
-                    "cosineTopK");
+        try (HeapStaging staging = HeapStaging.forCall(query, matrix, normsOrNull, outIndex, outScore)) {
+            MethodHandle handle = staging.critical(query, matrix, normsOrNull, outIndex, outScore)
+                    ? library.cosineTopKHeap : library.cosineTopK;
+            check((int) handle.invokeExact(staging.input(query), dimensions, staging.input(matrix), (long) rows,
+                    staging.input(normsOrNull), k, staging.output(outIndex), staging.output(outScore)), "cosineTopK");
+            staging.copyBack();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new KernelFailureException("the native cosineTopK kernel failed: " + e, e);
+            throw failed("cosineTopK", e);
         } finally {
             gate.exit();
         }
@@ -170,17 +177,18 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         MemorySegment spreadParams = block.asSlice(SPREAD_PARAMS, ACTIVATED_COUNT);
         MemorySegment activatedCount = block.asSlice(ACTIVATED_COUNT, Integer.BYTES);
         enter();
-        try {
-            MethodHandle handle = allNative(seedNodes, seedActivations, outActivation, outFirstHop) ? library.spread
-                    : library.spreadHeap;
+        try (HeapStaging staging = HeapStaging.forCall(seedNodes, seedActivations, outActivation, outFirstHop)) {
+            MethodHandle handle = staging.critical(seedNodes, seedActivations, outActivation, outFirstHop)
+                    ? library.spreadHeap : library.spread;
             check((int) handle.invokeExact(graph.nodeCount(), graph.offsets(), graph.targets(), graph.weights(),
-                    seedNodes, seedActivations, seedCount, spreadParams, outActivation, outFirstHop, activatedCount),
-                    "spread");
+                    staging.input(seedNodes), staging.input(seedActivations), seedCount, spreadParams,
+                    staging.output(outActivation), staging.output(outFirstHop), activatedCount), "spread");
+            staging.copyBack();
             return activatedCount.get(JAVA_INT, 0);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new KernelFailureException("the native spread kernel failed: " + e, e);
+            throw failed("spread", e);
         } finally {
             gate.exit();
         }
@@ -193,16 +201,23 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         MemorySegment decayParams = writeDecayParams(parameterBlock.get(), params);
         MemorySegment accessOrNull = accessCount == null ? MemorySegment.NULL : accessCount;
         enter();
-        try {
-            MethodHandle handle = allNative(strength, ageSeconds, accessOrNull, out) ? library.decay : library.decayHeap;
-            check((int) handle.invokeExact(strength, ageSeconds, accessOrNull, (long) count, decayParams, out), "decay");
+        try (HeapStaging staging = HeapStaging.forCall(strength, ageSeconds, accessOrNull, out)) {
+            MethodHandle handle = staging.critical(strength, ageSeconds, accessOrNull, out) ? library.decayHeap
+                    : library.decay;
+            check((int) handle.invokeExact(staging.input(strength), staging.input(ageSeconds),
+                    staging.input(accessOrNull), (long) count, decayParams, staging.output(out)), "decay");
+            staging.copyBack();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new KernelFailureException("the native decay kernel failed: " + e, e);
+            throw failed("decay", e);
         } finally {
             gate.exit();
         }
+    }
+
+    private static KernelFailureException failed(String kernel, Throwable cause) {
+        return new KernelFailureException("the native " + kernel + " kernel failed: " + cause, cause);
     }
 
     private static MemorySegment writeDecayParams(MemorySegment block, DecayParams params) {
@@ -245,15 +260,6 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         }
     }
 
-    private static boolean allNative(MemorySegment... segments) {
-        for (MemorySegment segment : segments) {
-            if (!segment.isNative()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void check(int status, String kernel) {
         switch (status) {
             case STATUS_OK -> {
@@ -270,20 +276,29 @@ public final class ZigKernels implements KernelService, AutoCloseable {
 
     /**
      * Refuses new calls, waits for those in flight (saying so every 5 s), then unloads the
-     * library.
+     * library. A second call does nothing. An interrupt does not cut the wait short, since
+     * unloading under a running call would crash the JVM; it is kept for the caller.
      */
     @Override
     public void close() {
-        try {
-            gate.closeAndDrain(5_000, inFlight -> System.getLogger(ZigKernels.class.getName()).log(
-                    System.Logger.Level.INFO, "waiting for " + inFlight + " Zig kernel call(s) in flight to finish"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KernelFailureException("interrupted while waiting for calls in flight; the library stays loaded",
-                    e);
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                gate.closeAndDrain(5_000, inFlight -> System.getLogger(ZigKernels.class.getName()).log(
+                        System.Logger.Level.INFO, "waiting for " + inFlight + " Zig kernel call(s) in flight to finish"));
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
         if (library != null) {
             library.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

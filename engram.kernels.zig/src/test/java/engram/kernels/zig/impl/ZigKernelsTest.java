@@ -93,6 +93,52 @@ class ZigKernelsTest {
     }
 
     @Test
+    void largeHeapArraysGoThroughOffHeapCopiesWithTheSameResults() {
+        ReferenceKernels reference = new ReferenceKernels();
+        int dimensions = 384;
+        int rows = 1000;
+        assertTrue((long) dimensions * rows * Float.BYTES > HeapStaging.CRITICAL_LIMIT_BYTES,
+                "the matrix must be too large for a critical call");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[] query = new float[dimensions];
+        float[] matrix = new float[dimensions * rows];
+        for (int i = 0; i < query.length; i++) {
+            query[i] = (float) random.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < matrix.length; i++) {
+            matrix[i] = (float) random.nextDouble(-1, 1);
+        }
+        try (ZigKernels zig = NativeLibraries.load()) {
+            assertArrayEquals(reference.cosine(query, matrix, null), zig.cosine(query, matrix, null), 1e-6f);
+            assertArrayEquals(reference.cosineTopK(query, matrix, null, 10).indices(),
+                    zig.cosineTopK(query, matrix, null, 10).indices());
+
+            float[] strength = java.util.Arrays.copyOf(matrix, 100_000);
+            float[] ages = new float[strength.length];
+            for (int i = 0; i < strength.length; i++) {
+                strength[i] = Math.abs(strength[i]);
+                ages[i] = i * 100f;
+            }
+            DecayParams params = DecayParams.of(new DecayCurve.Exponential());
+            float[] expected = reference.decay(strength, ages, null, params);
+            // In place: the output is the strength array itself.
+            MemorySegment inPlace = MemorySegment.ofArray(strength);
+            zig.decay(inPlace, MemorySegment.ofArray(ages), null, strength.length, params, inPlace);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], strength[i], 1e-6 * Math.abs(expected[i]), "memory " + i);
+            }
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmless() {
+        ZigKernels zig = NativeLibraries.load();
+        zig.close();
+        zig.close();
+        assertFalse(zig.isAvailable());
+    }
+
+    @Test
     void aClosedKernelRefusesCallsSoTheRouterMovesOn() {
         ZigKernels zig = NativeLibraries.load();
         zig.close();
