@@ -110,7 +110,8 @@ final class NativeKernelLibrary implements AutoCloseable {
             if (in == null) {
                 throw new LoadException("no native library " + level.resourcePath()
                         + " is attached; install the fragment engram.kernels.zig." + level.platform.replace('-', '.')
-                        + " (build it with Zig, without -Dzig.skip)");
+                        + " (build it with Zig, without -Dzig.skip); outside OSGi put its jar on the class path,"
+                        + " or on a module path add --add-modules engram.kernels.zig." + level.platform.replace('-', '.'));
             }
             file = Files.createTempFile("engram-kernels-" + level.variant + "-", ".so");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
