@@ -22,47 +22,12 @@ const simd = @import("simd.zig");
 
 const assert = std.debug.assert;
 
-// The exports of ffi.zig, declared as any C caller declares them; they
-// resolve to the definitions compiled into this executable.
-extern fn engram_cosine(
-    query: ?[*]align(1) const f32,
-    dimensions: u32,
-    matrix: ?[*]align(1) const f32,
-    rows: u64,
-    norms: ?[*]align(1) const f32,
-    out: ?[*]align(1) f32,
-) c_int;
-extern fn engram_cosine_topk(
-    query: ?[*]align(1) const f32,
-    dimensions: u32,
-    matrix: ?[*]align(1) const f32,
-    rows: u64,
-    norms: ?[*]align(1) const f32,
-    k: u32,
-    out_index: ?[*]align(1) i32,
-    out_score: ?[*]align(1) f32,
-) c_int;
-extern fn engram_spread(
-    node_count: u32,
-    offsets: ?[*]align(1) const i32,
-    targets: ?[*]align(1) const i32,
-    weights: ?[*]align(1) const f32,
-    seed_nodes: ?[*]align(1) const i32,
-    seed_activations: ?[*]align(1) const f32,
-    seed_count: u32,
-    params: ?*align(1) const ffi.SpreadParams,
-    out_activation: ?[*]align(1) f32,
-    out_first_hop: ?[*]align(1) i32,
-    out_activated_count: ?*align(1) u32,
-) c_int;
-extern fn engram_decay(
-    strength: ?[*]align(1) const f32,
-    age_seconds: ?[*]align(1) const f32,
-    access_count: ?[*]align(1) const i32,
-    count: u64,
-    params: ?*align(1) const ffi.DecayParams,
-    out: ?[*]align(1) f32,
-) c_int;
+// The exported entry points of ffi.zig, the very functions the Java side calls
+// through the C ABI; taken from ffi.zig itself so their signatures cannot drift.
+const engram_cosine = ffi.engram_cosine;
+const engram_cosine_topk = ffi.engram_cosine_topk;
+const engram_spread = ffi.engram_spread;
+const engram_decay = ffi.engram_decay;
 
 const cosine_tolerance: f64 = 1e-6;
 const topk_tie_window: f64 = 2e-6;

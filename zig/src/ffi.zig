@@ -94,19 +94,19 @@ comptime {
     assert(@offsetOf(DecayParams, "ebbinghaus_c") == 72);
 }
 
-export fn engram_abi_version() u32 {
+pub export fn engram_abi_version() u32 {
     return abi_version;
 }
 
-export fn engram_isa() u32 {
+pub export fn engram_isa() u32 {
     return @intFromEnum(simd.isa);
 }
 
-export fn engram_isa_name() [*:0]const u8 {
+pub export fn engram_isa_name() [*:0]const u8 {
     return simd.isa.name();
 }
 
-export fn engram_cosine(
+pub export fn engram_cosine(
     query: ?[*]align(1) const f32,
     dimensions: u32,
     matrix: ?[*]align(1) const f32,
@@ -117,7 +117,7 @@ export fn engram_cosine(
     return statusOf(cosine(query, dimensions, matrix, rows, norms, out));
 }
 
-export fn engram_cosine_topk(
+pub export fn engram_cosine_topk(
     query: ?[*]align(1) const f32,
     dimensions: u32,
     matrix: ?[*]align(1) const f32,
@@ -130,7 +130,7 @@ export fn engram_cosine_topk(
     return statusOf(cosineTopK(query, dimensions, matrix, rows, norms, k, out_index, out_score));
 }
 
-export fn engram_spread(
+pub export fn engram_spread(
     node_count: u32,
     offsets: ?[*]align(1) const i32,
     targets: ?[*]align(1) const i32,
@@ -153,7 +153,7 @@ export fn engram_spread(
     return statusOf(spread(node_count, graph, seeds, params, out));
 }
 
-export fn engram_decay(
+pub export fn engram_decay(
     strength: ?[*]align(1) const f32,
     age_seconds: ?[*]align(1) const f32,
     access_count: ?[*]align(1) const i32,
