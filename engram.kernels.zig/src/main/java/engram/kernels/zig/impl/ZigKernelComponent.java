@@ -68,7 +68,7 @@ public final class ZigKernelComponent {
                 properties.put("engram.kernel.name", "zig");
                 properties.put("engram.kernel.instructionSet", loaded.info().instructionSet());
                 registered = context.registerService(KernelService.class, loaded, properties);
-                LOG.log(System.Logger.Level.DEBUG, "Zig kernels registered, library " + loaded.level() + ": "
+                LOG.log(System.Logger.Level.INFO, "Zig kernels registered, library " + loaded.level() + ": "
                         + loaded.info().instructionSet());
             } else {
                 LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the known-answer tests failed: "
