@@ -49,6 +49,13 @@ public final class RouterComponent implements KernelRouter {
 
     private final Routing routing = new Routing();
 
+    /** The kernels of one registration list, ranked; rebuilt only when the list changes. */
+    private record Ranked(List<Map.Entry<Map<String, Object>, KernelService>> source,
+            List<Routing.Candidate> candidates) {
+    }
+
+    private volatile Ranked ranked = new Ranked(List.of(), List.of());
+
     @Override
     public KernelInfo info() {
         return INFO;
@@ -97,7 +104,7 @@ public final class RouterComponent implements KernelRouter {
         for (int attempt = 1;; attempt++) {
             List<Map.Entry<Map<String, Object>, KernelService>> snapshot = kernels;
             try {
-                return routing.run(candidates(snapshot), call);
+                return routing.run(ranked(snapshot), call);
             } catch (KernelUnavailableException e) {
                 if (kernels == snapshot || attempt == MAX_ROUTING_ATTEMPTS) {
                     throw e;
@@ -108,30 +115,35 @@ public final class RouterComponent implements KernelRouter {
 
     @Override
     public List<KernelStatus> kernels() {
-        return routing.status(candidates());
+        return Routing.status(ranked(kernels));
     }
 
     @Override
     public List<SelfTestResult> selfTest() {
         List<SelfTestResult> results = new ArrayList<>();
-        for (Routing.Candidate candidate : Routing.byRank(candidates())) {
+        for (Routing.Candidate candidate : ranked(kernels)) {
             results.addAll(KnownAnswers.run(candidate.kernel()));
         }
         return results;
     }
 
-    private List<Routing.Candidate> candidates() {
-        return candidates(kernels);
-    }
-
-    private static List<Routing.Candidate> candidates(List<Map.Entry<Map<String, Object>, KernelService>> snapshot) {
-        List<Routing.Candidate> candidates = new ArrayList<>(snapshot.size());
-        for (Map.Entry<Map<String, Object>, KernelService> entry : snapshot) {
-            Map<String, Object> properties = entry.getKey();
-            candidates.add(new Routing.Candidate(entry.getValue(), ranking(properties),
-                    ((Number) properties.get(Constants.SERVICE_ID)).longValue()));
+    /**
+     * The kernels of {@code snapshot}, best first. Ranking happens once per registration
+     * change, not per call, so a routed call allocates no list and sorts nothing.
+     */
+    private List<Routing.Candidate> ranked(List<Map.Entry<Map<String, Object>, KernelService>> snapshot) {
+        Ranked current = ranked;
+        if (current.source() != snapshot) {
+            List<Routing.Registration> registrations = new ArrayList<>(snapshot.size());
+            for (Map.Entry<Map<String, Object>, KernelService> entry : snapshot) {
+                Map<String, Object> properties = entry.getKey();
+                registrations.add(new Routing.Registration(entry.getValue(), ranking(properties),
+                        ((Number) properties.get(Constants.SERVICE_ID)).longValue()));
+            }
+            current = new Ranked(snapshot, routing.rank(registrations));
+            ranked = current;
         }
-        return candidates;
+        return current.candidates();
     }
 
     private static int ranking(Map<String, Object> properties) {
@@ -140,32 +152,44 @@ public final class RouterComponent implements KernelRouter {
 
     /** The routing rules, free of OSGi so that plain Java programs and tests can use them. */
     static final class Routing {
-        private static final Comparator<Candidate> RANK_ORDER = Comparator
-                .comparingInt(Candidate::ranking).reversed().thenComparingLong(Candidate::serviceId);
+        private static final Comparator<Registration> RANK_ORDER = Comparator
+                .comparingInt(Registration::ranking).reversed().thenComparingLong(Registration::serviceId);
 
+        /** Calls served per service id, kept while that registration lasts. */
         private final Map<Long, LongAdder> callsServed = new ConcurrentHashMap<>();
 
-        /** A kernel the router may call: the service, its ranking, and its service id. */
-        record Candidate(KernelService kernel, int ranking, long serviceId) {
+        /** A registered kernel: the service, its ranking, and its service id. */
+        record Registration(KernelService kernel, int ranking, long serviceId) {
+        }
+
+        /** A registered kernel as the router calls it, with the count of the calls it served. */
+        record Candidate(KernelService kernel, int ranking, LongAdder served) {
         }
 
         interface Call<T> {
             T on(KernelService kernel);
         }
 
-        static List<Candidate> byRank(List<Candidate> candidates) {
-            List<Candidate> sorted = new ArrayList<>(candidates);
+        /** {@code registrations} best first, each with its call counter; forgets the counters of the gone. */
+        List<Candidate> rank(List<Registration> registrations) {
+            List<Registration> sorted = new ArrayList<>(registrations);
             sorted.sort(RANK_ORDER);
-            return sorted;
+            List<Candidate> candidates = new ArrayList<>(sorted.size());
+            for (Registration registration : sorted) {
+                candidates.add(new Candidate(registration.kernel(), registration.ranking(),
+                        callsServed.computeIfAbsent(registration.serviceId(), id -> new LongAdder())));
+            }
+            callsServed.keySet().retainAll(sorted.stream().map(Registration::serviceId).toList());
+            return List.copyOf(candidates);
         }
 
         /** Runs {@code call} on the best kernel that takes it, in rank order. */
-        <T> T run(List<Candidate> candidates, Call<T> call) {
+        <T> T run(List<Candidate> ranked, Call<T> call) {
             List<String> refused = null;
-            for (Candidate candidate : byRank(candidates)) {
+            for (Candidate candidate : ranked) {
                 try {
                     T result = call.on(candidate.kernel());
-                    callsServed.computeIfAbsent(candidate.serviceId(), id -> new LongAdder()).increment();
+                    candidate.served().increment();
                     return result;
                 } catch (KernelException e) {
                     // Stopping (unavailable) or failing for a reason of its own: the next kernel serves.
@@ -175,19 +199,18 @@ public final class RouterComponent implements KernelRouter {
                     refused.add(candidate.kernel().info().name() + ": " + e.getMessage());
                 }
             }
-            throw new KernelUnavailableException(candidates.isEmpty()
+            throw new KernelUnavailableException(ranked.isEmpty()
                     ? "no KernelService is registered; start the bundle engram.kernels.java"
                     : "every kernel refused the call: " + refused);
         }
 
-        List<KernelStatus> status(List<Candidate> candidates) {
+        static List<KernelStatus> status(List<Candidate> ranked) {
             List<KernelStatus> status = new ArrayList<>();
             boolean first = true;
-            for (Candidate candidate : byRank(candidates)) {
+            for (Candidate candidate : ranked) {
                 KernelInfo info = candidate.kernel().info();
-                LongAdder served = callsServed.get(candidate.serviceId());
                 status.add(new KernelStatus(info.name(), info.version(), candidate.ranking(), info.instructionSet(),
-                        served == null ? 0 : served.sum(), first));
+                        candidate.served().sum(), first));
                 first = false;
             }
             return status;
