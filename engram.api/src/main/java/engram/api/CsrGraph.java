@@ -3,49 +3,51 @@ package engram.api;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A directed, weighted graph in compressed sparse row form, validated once when it is
- * made and immutable after that: it copies the arrays it is given into off-heap memory
- * of its own, so kernels read them in place and no caller can change them under a
- * running kernel.
+ * A directed, weighted graph in compressed sparse row form, validated once when it is made.
  *
  * <p>Edges of node {@code u} are {@code offsets[u] .. offsets[u + 1] - 1}; edge {@code j}
- * goes to {@code targets[j]} with weight {@code weights[j]} in [0, 1]. Self-loops and
- * cycles are allowed. {@link #close()} frees the memory; a closed graph is refused by
- * every kernel.
+ * goes to {@code targets[j]} with weight {@code weights[j]} in [0, 1]. Self-loops and cycles
+ * are allowed.
+ *
+ * <p>Two kinds, one rule for freeing:
+ * <ul>
+ * <li>{@link #of} and {@link #copyOf} copy the arrays into off-heap memory of the graph's own
+ * (64-byte aligned), which nobody else can change; {@link #close()} frees it.
+ * <li>{@link #wrap} takes native segments the caller already owns (an engine's snapshot), with
+ * no copy. The caller must not change them while the graph is open, and may free them once the
+ * graph's {@code onRelease} action has run. The kernels re-check every offset and target they
+ * follow, so a graph changed anyway gives an error, never a crash.
+ * </ul>
+ * A kernel call holds the graph from start to end ({@link #acquire()}, {@link #release()}).
+ * {@link #close()} refuses new calls at once and frees (or runs {@code onRelease}) when the
+ * last call holding the graph returns, so a graph in use is never freed under a call.
  */
 public final class CsrGraph implements AutoCloseable {
+    private static final int CLOSED = 1 << 30;
+    private static final int HOLDERS = CLOSED - 1;
+
     private final int nodeCount;
     private final int edgeCount;
-    private final Arena arena;
     private final MemorySegment offsets;
     private final MemorySegment targets;
     private final MemorySegment weights;
+    private final boolean wrapped;
+    private final Runnable onRelease;
+    /** Bit 30: closed; bits 0..29: the calls holding the graph. */
+    private final AtomicInteger state = new AtomicInteger();
 
     private CsrGraph(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
-            MemorySegment weights) {
-        if (nodeCount < 0) {
-            throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be 0 or more");
-        }
-        if (edgeCount < 0) {
-            throw new IllegalArgumentException("edgeCount is " + edgeCount + "; it must be 0 or more");
-        }
-        KernelArguments.requireInput("offsets", offsets, (long) nodeCount + 1, ValueLayout.JAVA_INT);
-        KernelArguments.requireInput("targets", targets, edgeCount, ValueLayout.JAVA_INT);
-        KernelArguments.requireInput("weights", weights, edgeCount, ValueLayout.JAVA_FLOAT);
+            MemorySegment weights, boolean wrapped, Runnable onRelease) {
         this.nodeCount = nodeCount;
         this.edgeCount = edgeCount;
-        this.arena = Arena.ofShared();
-        try {
-            this.offsets = copy(offsets, ((long) nodeCount + 1) * Integer.BYTES);
-            this.targets = copy(targets, (long) edgeCount * Integer.BYTES);
-            this.weights = copy(weights, (long) edgeCount * Float.BYTES);
-            validate();
-        } catch (RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
+        this.offsets = offsets.asReadOnly();
+        this.targets = targets.asReadOnly();
+        this.weights = weights.asReadOnly();
+        this.wrapped = wrapped;
+        this.onRelease = onRelease;
     }
 
     /** Copies and validates a graph given as heap arrays; {@code offsets.length} is the node count + 1. */
@@ -58,14 +60,47 @@ public final class CsrGraph implements AutoCloseable {
             throw new IllegalArgumentException("targets and weights must both be given, one entry per edge; got "
                     + (targets == null ? "null" : targets.length) + " and " + (weights == null ? "null" : weights.length));
         }
-        return new CsrGraph(offsets.length - 1, targets.length, MemorySegment.ofArray(offsets),
+        return copyOf(offsets.length - 1, targets.length, MemorySegment.ofArray(offsets),
                 MemorySegment.ofArray(targets), MemorySegment.ofArray(weights));
     }
 
     /** Copies and validates a graph given as segments of int32, int32 and float32 values. */
     public static CsrGraph copyOf(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
             MemorySegment weights) {
-        return new CsrGraph(nodeCount, edgeCount, offsets, targets, weights);
+        checkShape(nodeCount, edgeCount, offsets, targets, weights);
+        Arena arena = Arena.ofShared();
+        try {
+            CsrGraph graph = new CsrGraph(nodeCount, edgeCount,
+                    copy(arena, offsets, ((long) nodeCount + 1) * Integer.BYTES),
+                    copy(arena, targets, (long) edgeCount * Integer.BYTES),
+                    copy(arena, weights, (long) edgeCount * Float.BYTES), false, arena::close);
+            graph.validate();
+            return graph;
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Validates a graph over native segments the caller owns and keeps them as they are, with
+     * no copy. The caller keeps the segments unchanged and alive until {@code onRelease} has
+     * run: once the graph is closed and no call holds it.
+     *
+     * @param onRelease run once, when the graph is closed and no call holds it (it may free
+     *     the segments); {@code null} for nothing
+     */
+    public static CsrGraph wrap(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
+            MemorySegment weights, Runnable onRelease) {
+        checkShape(nodeCount, edgeCount, offsets, targets, weights);
+        requireNative("offsets", offsets);
+        requireNative("targets", targets);
+        requireNative("weights", weights);
+        CsrGraph graph = new CsrGraph(nodeCount, edgeCount, offsets.asSlice(0, ((long) nodeCount + 1) * Integer.BYTES),
+                targets.asSlice(0, (long) edgeCount * Integer.BYTES), weights.asSlice(0, (long) edgeCount * Float.BYTES),
+                true, onRelease);
+        graph.validate();
+        return graph;
     }
 
     /** A graph of {@code nodeCount} nodes and no edges. */
@@ -77,7 +112,28 @@ public final class CsrGraph implements AutoCloseable {
         return of(new int[nodeCount + 1], new int[0], new float[0]);
     }
 
-    private MemorySegment copy(MemorySegment source, long bytes) {
+    private static void checkShape(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
+            MemorySegment weights) {
+        if (nodeCount < 0 || nodeCount == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be in 0.."
+                    + (Integer.MAX_VALUE - 1));
+        }
+        if (edgeCount < 0) {
+            throw new IllegalArgumentException("edgeCount is " + edgeCount + "; it must be 0 or more");
+        }
+        KernelArguments.requireInput("offsets", offsets, (long) nodeCount + 1, ValueLayout.JAVA_INT);
+        KernelArguments.requireInput("targets", targets, edgeCount, ValueLayout.JAVA_INT);
+        KernelArguments.requireInput("weights", weights, edgeCount, ValueLayout.JAVA_FLOAT);
+    }
+
+    private static void requireNative(String name, MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException(name + " is a heap segment; CsrGraph.wrap takes native (off-heap)"
+                    + " segments, which kernels read in place. Use CsrGraph.of or copyOf to copy heap arrays");
+        }
+    }
+
+    private static MemorySegment copy(Arena arena, MemorySegment source, long bytes) {
         // An empty array still gets an address of its own, but a segment of its true size.
         MemorySegment copy = arena.allocate(Math.max(bytes, 1), 64).asSlice(0, bytes);
         MemorySegment.copy(source, 0, copy, 0, bytes);
@@ -123,41 +179,98 @@ public final class CsrGraph implements AutoCloseable {
         return edgeCount;
     }
 
-    /** {@code nodeCount + 1} int32 offsets, read-only. */
+    /** {@code nodeCount + 1} int32 offsets, read-only; the same segment on every call. */
     public MemorySegment offsets() {
-        return offsets.asReadOnly();
+        return offsets;
     }
 
     /** {@code edgeCount} int32 target node ids, read-only. */
     public MemorySegment targets() {
-        return targets.asReadOnly();
+        return targets;
     }
 
     /** {@code edgeCount} float32 weights, read-only. */
     public MemorySegment weights() {
-        return weights.asReadOnly();
+        return weights;
     }
 
-    /** Whether the graph's memory is still there; kernels refuse a closed graph. */
+    /** Whether the graph was made by {@link #wrap} over the caller's segments. */
+    public boolean isWrapped() {
+        return wrapped;
+    }
+
+    /** Whether the graph takes calls: not closed, and its memory alive. */
     public boolean isOpen() {
-        return arena.scope().isAlive();
+        return (state.get() & CLOSED) == 0 && memoryAlive();
+    }
+
+    private boolean memoryAlive() {
+        return offsets.scope().isAlive() && targets.scope().isAlive() && weights.scope().isAlive();
     }
 
     /**
-     * Frees the graph's memory. Close a graph only when no kernel call uses it: a native
-     * kernel's call holds the memory, so closing then fails with {@link IllegalStateException};
-     * a Java kernel's call then fails part way with {@link IllegalStateException}, its
-     * outputs half written.
+     * For kernel implementations: holds the graph for one call, so that it is not freed under
+     * it. Pair a {@code true} result with {@link #release()}.
+     *
+     * @return false if the graph is closed or its memory is gone
+     */
+    public boolean acquire() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if ((s & HOLDERS) == HOLDERS) {
+                throw new IllegalStateException("graph " + this + " is held by " + HOLDERS + " calls at once");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                if (memoryAlive()) {
+                    return true;
+                }
+                release();
+                return false;
+            }
+        }
+    }
+
+    /** For kernel implementations: ends a call's hold taken by {@link #acquire()}. */
+    public void release() {
+        int s = state.decrementAndGet();
+        if (s == CLOSED) {
+            freeMemory();
+        }
+    }
+
+    /**
+     * Closes the graph: kernels refuse it from now on, and its memory is freed (or, for a
+     * wrapped graph, {@code onRelease} runs) as soon as no call holds it, at once if none
+     * does. Closing a closed graph does nothing.
      */
     @Override
     public void close() {
-        if (isOpen()) {
-            arena.close();
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return;
+            }
+            if (state.compareAndSet(s, s | CLOSED)) {
+                if (s == 0) {
+                    freeMemory();
+                }
+                return;
+            }
+        }
+    }
+
+    private void freeMemory() {
+        if (onRelease != null) {
+            onRelease.run();
         }
     }
 
     @Override
     public String toString() {
-        return "CsrGraph[nodes=" + nodeCount + ", edges=" + edgeCount + (isOpen() ? "" : ", closed") + "]";
+        return "CsrGraph[nodes=" + nodeCount + ", edges=" + edgeCount + (wrapped ? ", wrapped" : "")
+                + (isOpen() ? "" : ", closed") + "]";
     }
 }

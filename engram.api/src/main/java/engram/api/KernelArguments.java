@@ -5,46 +5,76 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The argument checks that every {@link KernelService} runs before it computes: one
- * implementation of the contract's refusals, so all kernels refuse the same inputs with
- * the same messages. Each check costs O(1), except the seeds of a spreading call, which
- * are read once.
+ * implementation of the contract's refusals ({@code docs/kernel-contract.md}), so all
+ * kernels refuse the same inputs with the same messages. Each check costs O(1) and allocates
+ * nothing unless it fails, except for the index lists a call reads once (the seeds of a
+ * spread, the indices of a gather decay).
  */
 public final class KernelArguments {
     /** The largest embedding dimension a kernel takes. */
     public static final int MAX_DIMENSIONS = 4096;
+    /** The most queries one batched top-k call takes. */
+    public static final int MAX_QUERIES = 1024;
 
     private KernelArguments() {
     }
 
     /** Checks a {@code cosine} call; see {@link KernelService#cosine}. */
-    public static void checkCosine(MemorySegment query, int dimensions, MemorySegment matrix, int rows,
-            MemorySegment norms, MemorySegment out) {
-        checkMatrix(query, dimensions, matrix, rows, norms);
-        requireOutput("out", out, rows, ValueLayout.JAVA_FLOAT);
+    public static void checkCosine(MemorySegment query, int dimensions, MemorySegment matrix, int firstRow,
+            int rowCount, MemorySegment norms, MemorySegment out) {
+        checkMatrix(query, 1, dimensions, matrix, firstRow, rowCount, norms);
+        requireOutput("out", out, rowCount, ValueLayout.JAVA_FLOAT);
     }
 
     /** Checks a {@code cosineTopK} call; see {@link KernelService#cosineTopK}. */
-    public static void checkCosineTopK(MemorySegment query, int dimensions, MemorySegment matrix, int rows,
-            MemorySegment norms, int k, MemorySegment outIndex, MemorySegment outScore) {
-        checkMatrix(query, dimensions, matrix, rows, norms);
-        if (k < 1 || k > rows) {
-            throw new IllegalArgumentException("k is " + k + "; it must be in 1..rows, and rows is " + rows
-                    + (rows == 0 ? " (no row to rank: call cosineTopK on a non-empty matrix)" : ""));
+    public static void checkCosineTopK(MemorySegment queries, int queryCount, int dimensions, MemorySegment matrix,
+            int firstRow, int rowCount, MemorySegment norms, int k, MemorySegment outIndex, MemorySegment outScore) {
+        if (queryCount < 1 || queryCount > MAX_QUERIES) {
+            throw new IllegalArgumentException("queryCount is " + queryCount + "; it must be in 1.." + MAX_QUERIES
+                    + " (split larger batches)");
         }
-        requireOutput("outIndex", outIndex, k, ValueLayout.JAVA_INT);
-        requireOutput("outScore", outScore, k, ValueLayout.JAVA_FLOAT);
+        checkMatrix(queries, queryCount, dimensions, matrix, firstRow, rowCount, norms);
+        if (k < 1 || k > rowCount) {
+            throw new IllegalArgumentException("k is " + k + "; it must be in 1..rowCount, and rowCount is " + rowCount
+                    + (rowCount == 0 ? " (no row to rank: call cosineTopK on a non-empty range)" : ""));
+        }
+        requireOutput("outIndex", outIndex, (long) queryCount * k, ValueLayout.JAVA_INT);
+        requireOutput("outScore", outScore, (long) queryCount * k, ValueLayout.JAVA_FLOAT);
     }
 
     /**
-     * Checks a {@code spread} call, reading the seeds once; see {@link KernelService#spread}.
+     * Checks a dense {@code spread} call, reading the seeds once; see {@link KernelService#spread}.
+     * The caller then holds the graph with {@link CsrGraph#acquire()}.
      */
     public static void checkSpread(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations,
             int seedCount, SpreadParams params, MemorySegment outActivation, MemorySegment outFirstHop) {
+        checkGraphAndSeeds(graph, seedNodes, seedActivations, seedCount, params);
+        requireOutput("outActivation", outActivation, graph.nodeCount(), ValueLayout.JAVA_FLOAT);
+        requireOutput("outFirstHop", outFirstHop, graph.nodeCount(), ValueLayout.JAVA_INT);
+    }
+
+    /** Checks a {@code spreadSparse} call, reading the seeds once; see {@link KernelService#spreadSparse}. */
+    public static void checkSpreadSparse(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations,
+            int seedCount, SpreadParams params, MemorySegment outNodes, MemorySegment outActivation,
+            MemorySegment outFirstHop, int capacity) {
+        checkGraphAndSeeds(graph, seedNodes, seedActivations, seedCount, params);
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity is " + capacity + "; it must be 0 or more (the entries each"
+                    + " output holds)");
+        }
+        requireOutput("outNodes", outNodes, capacity, ValueLayout.JAVA_INT);
+        requireOutput("outActivation", outActivation, capacity, ValueLayout.JAVA_FLOAT);
+        requireOutput("outFirstHop", outFirstHop, capacity, ValueLayout.JAVA_INT);
+    }
+
+    private static void checkGraphAndSeeds(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations,
+            int seedCount, SpreadParams params) {
         if (graph == null) {
-            throw new IllegalArgumentException("graph is null; build one with CsrGraph.of");
+            throw new IllegalArgumentException("graph is null; build one with CsrGraph.of or CsrGraph.wrap");
         }
         if (!graph.isOpen()) {
-            throw new IllegalArgumentException("graph " + graph + " is closed; spread over an open graph");
+            throw new IllegalArgumentException("graph " + graph + " is closed (or its memory is freed); spread over an"
+                    + " open graph");
         }
         if (params == null) {
             throw new IllegalArgumentException("params is null; use SpreadParams.exponential(maxDepth, rate, threshold)"
@@ -53,10 +83,11 @@ public final class KernelArguments {
         if (seedCount < 0) {
             throw new IllegalArgumentException("seedCount is " + seedCount + "; it must be 0 or more");
         }
+        requireGraphSegment("offsets", graph.offsets());
+        requireGraphSegment("targets", graph.targets());
+        requireGraphSegment("weights", graph.weights());
         requireInput("seedNodes", seedNodes, seedCount, ValueLayout.JAVA_INT);
         requireInput("seedActivations", seedActivations, seedCount, ValueLayout.JAVA_FLOAT);
-        requireOutput("outActivation", outActivation, graph.nodeCount(), ValueLayout.JAVA_FLOAT);
-        requireOutput("outFirstHop", outFirstHop, graph.nodeCount(), ValueLayout.JAVA_INT);
         for (int i = 0; i < seedCount; i++) {
             int node = seedNodes.getAtIndex(ValueLayout.JAVA_INT, i);
             if (node < 0 || node >= graph.nodeCount()) {
@@ -71,16 +102,20 @@ public final class KernelArguments {
         }
     }
 
+    private static void requireGraphSegment(String name, MemorySegment segment) {
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException("the graph's " + name + " belong to a confined arena of another thread;"
+                    + " wrap segments of a shared or global arena, or call from the owning thread");
+        }
+    }
+
     /** Checks a {@code decay} call; see {@link KernelService#decay}. */
     public static void checkDecay(MemorySegment strength, MemorySegment ageSeconds, MemorySegment accessCount,
             int count, DecayParams params, MemorySegment out) {
         if (count < 0) {
             throw new IllegalArgumentException("count is " + count + "; it must be 0 or more");
         }
-        if (params == null) {
-            throw new IllegalArgumentException("params is null; use DecayParams.of(new DecayCurve.Exponential())"
-                    + " or another curve");
-        }
+        requireDecayParams(params);
         requireInput("strength", strength, count, ValueLayout.JAVA_FLOAT);
         requireInput("ageSeconds", ageSeconds, count, ValueLayout.JAVA_FLOAT);
         if (accessCount != null) {
@@ -89,18 +124,85 @@ public final class KernelArguments {
         requireOutput("out", out, count, ValueLayout.JAVA_FLOAT);
     }
 
-    private static void checkMatrix(MemorySegment query, int dimensions, MemorySegment matrix, int rows,
-            MemorySegment norms) {
+    /**
+     * Checks a {@code decayGather} call, reading the indices once; see
+     * {@link KernelService#decayGather}.
+     */
+    public static void checkDecayGather(MemorySegment indices, int count, int memoryCount, MemorySegment strength,
+            MemorySegment lastAccessSeconds, MemorySegment accessCount, double nowSeconds, DecayParams params,
+            MemorySegment out) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count is " + count + "; it must be 0 or more");
+        }
+        if (memoryCount < 0) {
+            throw new IllegalArgumentException("memoryCount is " + memoryCount + "; it must be 0 or more");
+        }
+        if (!Double.isFinite(nowSeconds)) {
+            throw new IllegalArgumentException("nowSeconds is " + nowSeconds + "; pass the current time, in the"
+                    + " seconds of the last-access times");
+        }
+        requireDecayParams(params);
+        requireInput("indices", indices, count, ValueLayout.JAVA_INT);
+        requireInput("strength", strength, memoryCount, ValueLayout.JAVA_FLOAT);
+        requireInput("lastAccessSeconds", lastAccessSeconds, memoryCount, ValueLayout.JAVA_DOUBLE);
+        if (accessCount != null) {
+            requireInput("accessCount", accessCount, memoryCount, ValueLayout.JAVA_INT);
+        }
+        requireOutput("out", out, count, ValueLayout.JAVA_FLOAT);
+        requireApart("out", out, (long) count * Float.BYTES, "strength", strength, (long) memoryCount * Float.BYTES);
+        requireApart("out", out, (long) count * Float.BYTES, "lastAccessSeconds", lastAccessSeconds,
+                (long) memoryCount * Double.BYTES);
+        for (int i = 0; i < count; i++) {
+            int index = indices.getAtIndex(ValueLayout.JAVA_INT, i);
+            if (index < 0 || index >= memoryCount) {
+                throw new IllegalArgumentException("indices[" + i + "] is " + index + "; it must be a memory, in 0.."
+                        + (memoryCount - 1) + (memoryCount == 0 ? " (there are none)" : ""));
+            }
+        }
+    }
+
+    private static void requireDecayParams(DecayParams params) {
+        if (params == null) {
+            throw new IllegalArgumentException("params is null; use DecayParams.of(new DecayCurve.Exponential())"
+                    + " or another curve");
+        }
+    }
+
+    /** Off-heap outputs that overlap an input would read what the call already wrote. */
+    private static void requireApart(String outName, MemorySegment out, long outBytes, String inName,
+            MemorySegment in, long inBytes) {
+        if (outBytes == 0 || inBytes == 0 || !out.isNative() || !in.isNative()) {
+            return;
+        }
+        long outStart = out.address();
+        long inStart = in.address();
+        if (outStart < inStart + inBytes && inStart < outStart + outBytes) {
+            throw new IllegalArgumentException(outName + " overlaps " + inName + "; a gather decay writes its results"
+                    + " apart from its inputs");
+        }
+    }
+
+    private static void checkMatrix(MemorySegment queries, int queryCount, int dimensions, MemorySegment matrix,
+            int firstRow, int rowCount, MemorySegment norms) {
         if (dimensions < 1 || dimensions > MAX_DIMENSIONS) {
             throw new IllegalArgumentException("dimensions is " + dimensions + "; it must be in 1.." + MAX_DIMENSIONS);
         }
-        if (rows < 0) {
-            throw new IllegalArgumentException("rows is " + rows + "; it must be 0 or more");
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("firstRow is " + firstRow + "; it must be 0 or more");
         }
-        requireInput("query", query, dimensions, ValueLayout.JAVA_FLOAT);
-        requireInput("matrix", matrix, (long) rows * dimensions, ValueLayout.JAVA_FLOAT);
+        if (rowCount < 0) {
+            throw new IllegalArgumentException("rowCount is " + rowCount + "; it must be 0 or more");
+        }
+        long endRow = (long) firstRow + rowCount;
+        if (endRow > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("firstRow + rowCount is " + endRow + "; rows are numbered up to "
+                    + Integer.MAX_VALUE);
+        }
+        requireInput(queryCount == 1 ? "query" : "queries", queries, (long) queryCount * dimensions,
+                ValueLayout.JAVA_FLOAT);
+        requireInput("matrix", matrix, endRow * dimensions, ValueLayout.JAVA_FLOAT);
         if (norms != null) {
-            requireInput("norms", norms, rows, ValueLayout.JAVA_FLOAT);
+            requireInput("norms", norms, endRow, ValueLayout.JAVA_FLOAT);
         }
     }
 
@@ -140,6 +242,9 @@ public final class KernelArguments {
     }
 
     private static String typeName(ValueLayout layout) {
-        return layout.carrier() == float.class ? "float32" : "int32";
+        if (layout.carrier() == float.class) {
+            return "float32";
+        }
+        return layout.carrier() == double.class ? "float64" : "int32";
     }
 }

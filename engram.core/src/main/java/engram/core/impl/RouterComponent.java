@@ -2,59 +2,82 @@ package engram.core.impl;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import engram.api.ArenaMetrics;
 import engram.api.CsrGraph;
 import engram.api.DecayParams;
 import engram.api.KernelException;
+import engram.api.KernelFailureException;
 import engram.api.KernelInfo;
 import engram.api.KernelRouter;
 import engram.api.KernelService;
 import engram.api.KernelStatus;
 import engram.api.KernelUnavailableException;
+import engram.api.KernelWorkspace;
 import engram.api.KnownAnswers;
 import engram.api.SelfTestResult;
 import engram.api.SpreadParams;
+import engram.api.WorkspaceOptions;
 
 /**
- * Routes every kernel call to the highest ranking {@link KernelService} registered, and
- * never fails a call because a kernel goes away: a kernel that is stopping refuses new
- * calls with {@link KernelUnavailableException}, and the call runs on the next
- * kernel instead. Ties in ranking go to the kernel registered first.
+ * Routes every kernel call to the highest ranking {@link KernelService} registered, and never
+ * fails a call because a kernel goes away or fails: a kernel that is stopping refuses new calls
+ * with {@link KernelUnavailableException}, one that fails throws {@link KernelFailureException}
+ * having written nothing a retry reads, and the call runs on the next kernel. Failures are
+ * counted per kernel ({@link #kernels()}) and logged, at most one line per kernel a minute. A
+ * bad argument ({@link IllegalArgumentException}) is the same on every kernel and is not
+ * handed on. Ties in ranking go to the kernel registered first.
+ *
+ * <p>The kernels are ranked when their registrations change (the bind, updated and unbind
+ * methods), not on the call path: a routed call reads one array and allocates nothing. Each
+ * kernel method is written out rather than passed as a lambda to one routing loop, because a
+ * capturing lambda per call would allocate.
  */
-// Immediate: a delayed component would be deactivated whenever no one holds its service,
-// and lose the call counts it keeps.
+// Immediate: a delayed component would be deactivated whenever no one holds its service, and
+// lose the counts it keeps. Method injection (not a volatile field) so that ranking happens
+// once per registration change.
 @Component(service = KernelRouter.class, immediate = true)
 public final class RouterComponent implements KernelRouter {
-    private static final KernelInfo INFO = new KernelInfo("router", "0.1.0", "routes to the active kernel");
+    static final KernelInfo INFO = new KernelInfo("engram.core/router", "router", "0.2.0",
+            "routes to the active kernel", Integer.MIN_VALUE);
     /** How often a call follows the registered kernels as they change before it gives up. */
     private static final int MAX_ROUTING_ATTEMPTS = 8;
-
-    @Reference(service = KernelService.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            fieldOption = FieldOption.REPLACE)
-    private volatile List<Map.Entry<Map<String, Object>, KernelService>> kernels = List.of();
+    private static final System.Logger LOG = System.getLogger("engram.core.router");
 
     private final Routing routing = new Routing();
+    private final AtomicLong workspaceNumbers = new AtomicLong();
 
-    /** The kernels of one registration list, ranked; rebuilt only when the list changes. */
-    private record Ranked(List<Map.Entry<Map<String, Object>, KernelService>> source,
-            List<Routing.Candidate> candidates) {
+    @Reference(service = KernelService.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindKernel(KernelService kernel, Map<String, Object> properties) {
+        routing.add(new Candidate(kernel, ranking(properties), serviceId(properties)));
     }
 
-    private volatile Ranked ranked = new Ranked(List.of(), List.of());
+    void updatedKernel(KernelService kernel, Map<String, Object> properties) {
+        routing.reRank(serviceId(properties), ranking(properties));
+    }
+
+    void unbindKernel(KernelService kernel, Map<String, Object> properties) {
+        routing.remove(serviceId(properties));
+    }
+
+    private static int ranking(Map<String, Object> properties) {
+        return properties.get(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return ((Number) properties.get(Constants.SERVICE_ID)).longValue();
+    }
 
     @Override
     public KernelInfo info() {
@@ -62,158 +85,257 @@ public final class RouterComponent implements KernelRouter {
     }
 
     @Override
-    public void cosine(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            MemorySegment out) {
-        route(k -> {
-            k.cosine(query, dimensions, matrix, rows, norms, out);
-            return null;
-        });
+    public KernelWorkspace newWorkspace() {
+        return new RouterWorkspace(this, "workspace-" + workspaceNumbers.incrementAndGet(), null);
     }
 
     @Override
-    public void cosineTopK(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            int k, MemorySegment outIndex, MemorySegment outScore) {
-        route(kernel -> {
-            kernel.cosineTopK(query, dimensions, matrix, rows, norms, k, outIndex, outScore);
-            return null;
-        });
+    public KernelWorkspace newWorkspace(WorkspaceOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options is null; use WorkspaceOptions.DEFAULT or newWorkspace()");
+        }
+        return new RouterWorkspace(this, "workspace-" + workspaceNumbers.incrementAndGet(), options);
     }
 
     @Override
-    public int spread(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations, int seedCount,
-            SpreadParams params, MemorySegment outActivation, MemorySegment outFirstHop) {
-        return route(k -> k.spread(graph, seedNodes, seedActivations, seedCount, params,
-                outActivation, outFirstHop));
+    public List<ArenaMetrics> arenaMetrics() {
+        List<ArenaMetrics> metrics = new ArrayList<>();
+        for (Candidate candidate : routing.ranked()) {
+            metrics.addAll(candidate.kernel.arenaMetrics());
+        }
+        return metrics;
     }
 
     @Override
-    public void decay(MemorySegment strength, MemorySegment ageSeconds, MemorySegment accessCount, int count,
-            DecayParams params, MemorySegment out) {
-        route(k -> {
-            k.decay(strength, ageSeconds, accessCount, count, params, out);
-            return null;
-        });
-    }
-
-    /**
-     * Runs {@code call} on the best kernel that takes it. If every kernel of the snapshot
-     * refused (they were stopping) while the registered kernels changed, it tries again on
-     * the new ones, so a kernel that registered meanwhile serves the call.
-     */
-    private <T> T route(Routing.Call<T> call) {
-        for (int attempt = 1;; attempt++) {
-            List<Map.Entry<Map<String, Object>, KernelService>> snapshot = kernels;
-            try {
-                return routing.run(ranked(snapshot), call);
-            } catch (KernelUnavailableException e) {
-                if (kernels == snapshot || attempt == MAX_ROUTING_ATTEMPTS) {
-                    throw e;
+    public void cosine(KernelWorkspace workspace, MemorySegment query, int dimensions, MemorySegment matrix,
+            int firstRow, int rowCount, MemorySegment norms, MemorySegment out) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        c.kernel.cosine(delegate(w, c), query, dimensions, matrix, firstRow, rowCount, norms, out);
+                        c.served();
+                        return;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
                 }
+                ranked = again(ranked, attempt, refused);
             }
+        } finally {
+            exit(w);
         }
     }
 
     @Override
+    public void cosineTopK(KernelWorkspace workspace, MemorySegment queries, int queryCount, int dimensions,
+            MemorySegment matrix, int firstRow, int rowCount, MemorySegment norms, int k, MemorySegment outIndex,
+            MemorySegment outScore) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        c.kernel.cosineTopK(delegate(w, c), queries, queryCount, dimensions, matrix, firstRow,
+                                rowCount, norms, k, outIndex, outScore);
+                        c.served();
+                        return;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
+                }
+                ranked = again(ranked, attempt, refused);
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    @Override
+    public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
+            MemorySegment outFirstHop) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        int activated = c.kernel.spread(delegate(w, c), graph, seedNodes, seedActivations, seedCount,
+                                params, outActivation, outFirstHop);
+                        c.served();
+                        return activated;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
+                }
+                ranked = again(ranked, attempt, refused);
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    @Override
+    public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
+            MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        int reached = c.kernel.spreadSparse(delegate(w, c), graph, seedNodes, seedActivations,
+                                seedCount, params, outNodes, outActivation, outFirstHop, capacity);
+                        c.served();
+                        return reached;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
+                }
+                ranked = again(ranked, attempt, refused);
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    @Override
+    public void decay(KernelWorkspace workspace, MemorySegment strength, MemorySegment ageSeconds,
+            MemorySegment accessCount, int count, DecayParams params, MemorySegment out) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        c.kernel.decay(delegate(w, c), strength, ageSeconds, accessCount, count, params, out);
+                        c.served();
+                        return;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
+                }
+                ranked = again(ranked, attempt, refused);
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    @Override
+    public void decayGather(KernelWorkspace workspace, MemorySegment indices, int count, int memoryCount,
+            MemorySegment strength, MemorySegment lastAccessSeconds, MemorySegment accessCount, double nowSeconds,
+            DecayParams params, MemorySegment out) {
+        RouterWorkspace w = enter(workspace);
+        try {
+            Candidate[] ranked = routing.ranked();
+            KernelException refused = null;
+            for (int attempt = 1;; attempt++) {
+                for (Candidate c : ranked) {
+                    try {
+                        c.kernel.decayGather(delegate(w, c), indices, count, memoryCount, strength, lastAccessSeconds,
+                                accessCount, nowSeconds, params, out);
+                        c.served();
+                        return;
+                    } catch (KernelException e) {
+                        refused = handOn(c, e, refused);
+                    }
+                }
+                ranked = again(ranked, attempt, refused);
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    /** The router workspace of a call, taken for it; null when the caller passed none. */
+    private RouterWorkspace enter(KernelWorkspace workspace) {
+        if (workspace == null) {
+            return null;
+        }
+        if (!(workspace instanceof RouterWorkspace w) || !w.ownedBy(this)) {
+            throw new IllegalArgumentException("workspace " + workspace + " was not made by this router; pass one"
+                    + " from its newWorkspace(), or null");
+        }
+        w.enter();
+        return w;
+    }
+
+    private static void exit(RouterWorkspace w) {
+        if (w != null) {
+            w.exit();
+        }
+    }
+
+    private static KernelWorkspace delegate(RouterWorkspace w, Candidate c) {
+        return w == null ? null : w.delegate(c.kernel);
+    }
+
+    /**
+     * Counts and logs a failure the router hands on to the next kernel (a refusal of a
+     * stopping kernel is expected during a swap and only remembered), and keeps it with the
+     * others of this call for the message should every kernel refuse.
+     */
+    private static KernelException handOn(Candidate c, KernelException e, KernelException earlier) {
+        if (!(e instanceof KernelUnavailableException)) {
+            String line = c.failed(e.getMessage(), System.nanoTime());
+            if (line != null) {
+                LOG.log(System.Logger.Level.WARNING, "kernel " + c.kernel.info().id() + " failed a call, which the"
+                        + " next kernel serves: " + line);
+            }
+        }
+        if (earlier != null) {
+            earlier.addSuppressed(e);
+            return earlier;
+        }
+        return e;
+    }
+
+    /**
+     * After every kernel of {@code ranked} refused: the kernels registered now, if they changed
+     * meanwhile (one that registered since may serve), else the end of the call.
+     */
+    private Candidate[] again(Candidate[] ranked, int attempt, KernelException refused) {
+        Candidate[] now = routing.ranked();
+        if (now != ranked && attempt < MAX_ROUTING_ATTEMPTS) {
+            return now;
+        }
+        if (ranked.length == 0) {
+            throw new KernelUnavailableException("no KernelService is registered; start the bundle engram.kernels.java");
+        }
+        KernelUnavailableException exhausted = new KernelUnavailableException("every kernel refused the call: "
+                + refused.getMessage() + (refused.getSuppressed().length > 0 ? " (and "
+                        + refused.getSuppressed().length + " more, attached)" : ""));
+        exhausted.initCause(refused);
+        throw exhausted;
+    }
+
+    @Override
     public List<KernelStatus> kernels() {
-        return Routing.status(ranked(kernels));
+        List<KernelStatus> status = new ArrayList<>();
+        Candidate[] ranked = routing.ranked();
+        for (int i = 0; i < ranked.length; i++) {
+            status.add(ranked[i].status(i == 0));
+        }
+        return status;
     }
 
     @Override
     public List<SelfTestResult> selfTest() {
         List<SelfTestResult> results = new ArrayList<>();
-        for (Routing.Candidate candidate : ranked(kernels)) {
-            results.addAll(KnownAnswers.run(candidate.kernel()));
+        for (Candidate candidate : routing.ranked()) {
+            results.addAll(KnownAnswers.run(candidate.kernel));
         }
         return results;
-    }
-
-    /**
-     * The kernels of {@code snapshot}, best first. Ranking happens once per registration
-     * change, not per call, so a routed call allocates no list and sorts nothing.
-     */
-    private List<Routing.Candidate> ranked(List<Map.Entry<Map<String, Object>, KernelService>> snapshot) {
-        Ranked current = ranked;
-        if (current.source() != snapshot) {
-            List<Routing.Registration> registrations = new ArrayList<>(snapshot.size());
-            for (Map.Entry<Map<String, Object>, KernelService> entry : snapshot) {
-                Map<String, Object> properties = entry.getKey();
-                registrations.add(new Routing.Registration(entry.getValue(), ranking(properties),
-                        ((Number) properties.get(Constants.SERVICE_ID)).longValue()));
-            }
-            current = new Ranked(snapshot, routing.rank(registrations));
-            ranked = current;
-        }
-        return current.candidates();
-    }
-
-    private static int ranking(Map<String, Object> properties) {
-        return properties.get(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
-    }
-
-    /** The routing rules, free of OSGi so that plain Java programs and tests can use them. */
-    static final class Routing {
-        private static final Comparator<Registration> RANK_ORDER = Comparator
-                .comparingInt(Registration::ranking).reversed().thenComparingLong(Registration::serviceId);
-
-        /** Calls served per service id, kept while that registration lasts. */
-        private final Map<Long, LongAdder> callsServed = new ConcurrentHashMap<>();
-
-        /** A registered kernel: the service, its ranking, and its service id. */
-        record Registration(KernelService kernel, int ranking, long serviceId) {
-        }
-
-        /** A registered kernel as the router calls it, with the count of the calls it served. */
-        record Candidate(KernelService kernel, int ranking, LongAdder served) {
-        }
-
-        interface Call<T> {
-            T on(KernelService kernel);
-        }
-
-        /** {@code registrations} best first, each with its call counter; forgets the counters of the gone. */
-        List<Candidate> rank(List<Registration> registrations) {
-            List<Registration> sorted = new ArrayList<>(registrations);
-            sorted.sort(RANK_ORDER);
-            List<Candidate> candidates = new ArrayList<>(sorted.size());
-            for (Registration registration : sorted) {
-                candidates.add(new Candidate(registration.kernel(), registration.ranking(),
-                        callsServed.computeIfAbsent(registration.serviceId(), id -> new LongAdder())));
-            }
-            callsServed.keySet().retainAll(sorted.stream().map(Registration::serviceId).toList());
-            return List.copyOf(candidates);
-        }
-
-        /** Runs {@code call} on the best kernel that takes it, in rank order. */
-        <T> T run(List<Candidate> ranked, Call<T> call) {
-            List<String> refused = null;
-            for (Candidate candidate : ranked) {
-                try {
-                    T result = call.on(candidate.kernel());
-                    candidate.served().increment();
-                    return result;
-                } catch (KernelException e) {
-                    // Stopping (unavailable) or failing for a reason of its own: the next kernel serves.
-                    if (refused == null) {
-                        refused = new ArrayList<>();
-                    }
-                    refused.add(candidate.kernel().info().name() + ": " + e.getMessage());
-                }
-            }
-            throw new KernelUnavailableException(ranked.isEmpty()
-                    ? "no KernelService is registered; start the bundle engram.kernels.java"
-                    : "every kernel refused the call: " + refused);
-        }
-
-        static List<KernelStatus> status(List<Candidate> ranked) {
-            List<KernelStatus> status = new ArrayList<>();
-            boolean first = true;
-            for (Candidate candidate : ranked) {
-                KernelInfo info = candidate.kernel().info();
-                status.add(new KernelStatus(info.name(), info.version(), candidate.ranking(), info.instructionSet(),
-                        candidate.served().sum(), first));
-                first = false;
-            }
-            return status;
-        }
     }
 }

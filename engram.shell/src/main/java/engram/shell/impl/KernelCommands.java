@@ -1,6 +1,7 @@
 package engram.shell.impl;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -8,13 +9,14 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import engram.api.ArenaMetrics;
 import engram.api.KernelRouter;
 import engram.api.KernelStatus;
 import engram.api.SelfTestResult;
 
-/** Gogo commands over the kernel router: {@code engram:kernels} and {@code engram:selftest}. */
+/** Gogo commands over the kernel router: {@code engram:kernels}, {@code engram:selftest} and {@code engram:arena}. */
 @Component(service = KernelCommands.class)
-@GogoCommand(scope = "engram", function = {"kernels", "selftest"})
+@GogoCommand(scope = "engram", function = {"kernels", "selftest", "arena"})
 public final class KernelCommands {
     private final KernelRouter router;
 
@@ -23,7 +25,8 @@ public final class KernelCommands {
         this.router = router;
     }
 
-    @Descriptor("lists every kernel: name, version, ranking, instruction set, calls served, and which one is active")
+    @Descriptor("lists every kernel: name, id, version, ranking, instruction set, calls served, calls failed"
+            + " (and handed to the next kernel), and which one is active")
     public KernelTable kernels() {
         return new KernelTable(router.kernels());
     }
@@ -38,6 +41,13 @@ public final class KernelCommands {
         return report;
     }
 
+    @Descriptor("lists the kernels' workspaces (their scratch arenas): capacity, bytes in use, high-water mark,"
+            + " bytes kept between calls, overflows, bytes served by the fallback allocator, and calls ended;"
+            + " then the total")
+    public ArenaTable arena() {
+        return new ArenaTable(router.arenaMetrics());
+    }
+
     /** The router's kernels, highest ranking first; prints as a table. */
     public record KernelTable(List<KernelStatus> kernels) {
         @Override
@@ -45,12 +55,18 @@ public final class KernelCommands {
             if (kernels.isEmpty()) {
                 return "no kernel is registered: start the bundle engram.kernels.java";
             }
-            Table table = new Table("", "NAME", "VERSION", "RANKING", "INSTRUCTION SET", "CALLS");
+            Table table = new Table("", "NAME", "ID", "VERSION", "RANKING", "INSTRUCTION SET", "CALLS", "FAILED");
+            StringBuilder failures = new StringBuilder();
             for (KernelStatus k : kernels) {
-                table.row(k.active() ? "*" : "", k.name(), k.version(), Integer.toString(k.ranking()),
-                        k.instructionSet(), Long.toString(k.callsServed()));
+                table.row(k.active() ? "*" : "", k.name(), k.id(), k.version(), Integer.toString(k.ranking()),
+                        k.instructionSet(), Long.toString(k.callsServed()), Long.toString(k.failures()));
+                if (!k.lastFailure().isEmpty()) {
+                    failures.append("last failure of ").append(k.id()).append(": ").append(k.lastFailure())
+                            .append('\n');
+                }
             }
-            return table + "* active: new calls go to this kernel";
+            return table + failures.toString() + "* active: new calls go to this kernel; FAILED: calls it failed,"
+                    + " which the next kernel served";
         }
     }
 
@@ -70,5 +86,43 @@ public final class KernelCommands {
             }
             return table + "selftest: " + (results.size() - failed) + " passed, " + failed + " failed";
         }
+    }
+
+    /** Every kernel's workspaces and their total; prints as a table. */
+    public record ArenaTable(List<ArenaMetrics> arenas) {
+        @Override
+        public String toString() {
+            if (arenas.isEmpty()) {
+                return "no workspace is open: a kernel makes its first when a call or newWorkspace() needs one";
+            }
+            Table table = new Table("KERNEL", "WORKSPACE", "MEMORY", "CAPACITY", "IN USE", "HIGH WATER", "RETAINED",
+                    "OVERFLOWS", "FALLBACK", "RESETS");
+            for (ArenaMetrics m : arenas) {
+                row(table, m);
+            }
+            row(table, ArenaMetrics.total(arenas));
+            return table.toString() + arenas.size() + " workspace(s). RETAINED: kept between calls (spreading's node tables);"
+                    + " FALLBACK: bytes the fallback strategy took from the general allocator";
+        }
+
+        private static void row(Table table, ArenaMetrics m) {
+            table.row(m.kernelId(), m.workspace(), m.memory(), bytes(m.capacityBytes()), bytes(m.inUseBytes()),
+                    bytes(m.highWaterBytes()), bytes(m.retainedBytes()), Long.toString(m.overflows()),
+                    bytes(m.fallbackBytes()), Long.toString(m.resets()));
+        }
+    }
+
+    /** Bytes for people: {@code 512 B}, {@code 4.0 KiB}, {@code 1.5 MiB}. */
+    static String bytes(long value) {
+        if (value < 1024) {
+            return value + " B";
+        }
+        if (value < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", value / 1024.0);
+        }
+        if (value < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MiB", value / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.1f GiB", value / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,6 +1,8 @@
 package engram.kernels.zig.impl;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -9,7 +11,9 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -19,36 +23,75 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One loaded copy of the Zig kernel library and its downcall handles.
+ * One loaded copy of the Zig kernel library and its downcall handles; the ABI it speaks is
+ * {@code docs/internal/native-abi.md}.
  *
  * <p>The library is copied from the fragment to a temporary file and loaded with
- * {@link SymbolLookup#libraryLookup(Path, Arena)}, not {@code System.loadLibrary}: it is
- * then bound to this object's arena rather than to a class loader, so closing unloads it
- * and a bundle update can load the new build at once. The file is deleted as soon as the
- * library is mapped.
+ * {@link SymbolLookup#libraryLookup(Path, Arena)}, not {@code System.loadLibrary}: it is then
+ * bound to an arena rather than to a class loader, so closing the arena unloads it and a
+ * bundle update can load a new build at once. The file is deleted as soon as the library is
+ * mapped. At load, the library's version, instruction set and the layout of every struct the
+ * two sides share are checked against this side's, so a drift fails loudly.
  *
- * <p>Each kernel has two handles: a plain one for off-heap segments, and a critical one
- * that may read heap arrays in place (critical calls hold up the garbage collector, so
- * they serve the heap-array convenience calls only).
+ * <p>Each kernel has two handles: a plain one for off-heap segments, and a critical one that
+ * may read heap arrays in place. A critical call holds up every safepoint until it returns, so
+ * {@link ZigKernels} uses it only for short calls.
  */
 // This is the one class that binds native code, which is what restricted methods are for;
 // the JVM must run with --enable-native-access (the launcher and the test runs set it).
 @SuppressWarnings("restricted")
 final class NativeKernelLibrary implements AutoCloseable {
     /** The ABI this Java side speaks; {@code engram_abi_version()} must return it. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
 
+    /** The extern structs of ffi.zig, field by field, in their {@code engram_layout} order. */
+    static final StructLayout SPREAD_PARAMS = MemoryLayout.structLayout(
+            JAVA_INT.withName("max_depth"), JAVA_INT.withName("refractory_hops"), JAVA_FLOAT.withName("threshold"),
+            JAVA_INT.withName("reserved"), MemoryLayout.sequenceLayout(32, JAVA_FLOAT).withName("hop_factors"));
+    static final StructLayout DECAY_PARAMS = MemoryLayout.structLayout(
+            JAVA_INT.withName("curve"), JAVA_INT.withName("consolidation_access_count"), JAVA_FLOAT.withName("floor"),
+            JAVA_INT.withName("reserved"), JAVA_DOUBLE.withName("half_life_seconds"),
+            JAVA_DOUBLE.withName("power_scale_seconds"), JAVA_DOUBLE.withName("power_beta"),
+            JAVA_DOUBLE.withName("tau_seconds"), JAVA_DOUBLE.withName("neocortical_scale_seconds"),
+            JAVA_DOUBLE.withName("neocortical_beta"), JAVA_DOUBLE.withName("ebbinghaus_k"),
+            JAVA_DOUBLE.withName("ebbinghaus_c"));
+    static final StructLayout ARENA_METRICS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("capacity_bytes"), JAVA_LONG.withName("in_use_bytes"),
+            JAVA_LONG.withName("high_water_bytes"), JAVA_LONG.withName("overflows"),
+            JAVA_LONG.withName("fallback_bytes"), JAVA_LONG.withName("resets"),
+            JAVA_LONG.withName("last_overflow_bytes"), JAVA_LONG.withName("retained_bytes"));
+    static final StructLayout ARENA_TOTALS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("live_arenas"), JAVA_LONG.withName("mapped_bytes"),
+            JAVA_LONG.withName("arenas_created"), JAVA_LONG.withName("arenas_destroyed"));
+    /** The struct ids of {@code engram_layout}, in order. */
+    private static final List<StructLayout> SHARED_STRUCTS = List.of(SPREAD_PARAMS, DECAY_PARAMS, ARENA_METRICS,
+            ARENA_TOTALS);
+    private static final String[] SHARED_STRUCT_NAMES = {"SpreadParams", "DecayParams", "ArenaMetrics", "ArenaTotals"};
+    private static final int STRUCT_SIZE = -1;
+    private static final long NO_SUCH_FIELD = -1;
+
+    private static final FunctionDescriptor ARENA_CREATE = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT,
+            ADDRESS);
+    private static final FunctionDescriptor ARENA_ONE = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+    private static final FunctionDescriptor ARENA_METRICS_CALL = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     private static final FunctionDescriptor COSINE = FunctionDescriptor.of(JAVA_INT,
-            ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+            ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS);
     private static final FunctionDescriptor COSINE_TOPK = FunctionDescriptor.of(JAVA_INT,
-            ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+            ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     private static final FunctionDescriptor SPREAD = FunctionDescriptor.of(JAVA_INT,
-            JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+            ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+            JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     private static final FunctionDescriptor DECAY = FunctionDescriptor.of(JAVA_INT,
-            ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+    private static final FunctionDescriptor DECAY_GATHER = FunctionDescriptor.of(JAVA_INT,
+            ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS);
 
     final CpuLevel level;
     final String instructionSetName;
+    final MethodHandle arenaCreate;
+    final MethodHandle arenaDestroy;
+    final MethodHandle arenaMetrics;
+    final MethodHandle arenaTotals;
     final MethodHandle cosine;
     final MethodHandle cosineHeap;
     final MethodHandle cosineTopK;
@@ -57,10 +100,15 @@ final class NativeKernelLibrary implements AutoCloseable {
     final MethodHandle spreadHeap;
     final MethodHandle decay;
     final MethodHandle decayHeap;
+    final MethodHandle decayGather;
+    final MethodHandle decayGatherHeap;
     private final Arena arena;
+    private final boolean closeable;
 
-    private NativeKernelLibrary(Arena arena, CpuLevel level, SymbolLookup symbols) throws Throwable {
+    private NativeKernelLibrary(Arena arena, boolean closeable, CpuLevel level, SymbolLookup symbols)
+            throws Throwable {
         this.arena = arena;
+        this.closeable = closeable;
         this.level = level;
         Linker linker = Linker.nativeLinker();
         int abi = (int) linker.downcallHandle(find(symbols, "engram_abi_version"), FunctionDescriptor.of(JAVA_INT))
@@ -75,14 +123,21 @@ final class NativeKernelLibrary implements AutoCloseable {
             throw new LoadException("the library " + level.resourcePath() + " was compiled for instruction set code "
                     + isa + ", not " + level.abiCode + " (" + level.userName() + "); the fragment is mispackaged");
         }
+        checkLayouts(linker.downcallHandle(find(symbols, "engram_layout"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT)));
         MemorySegment name = (MemorySegment) linker.downcallHandle(find(symbols, "engram_isa_name"),
                 FunctionDescriptor.of(ADDRESS)).invokeExact();
         this.instructionSetName = name.reinterpret(256).getString(0);
+        this.arenaCreate = linker.downcallHandle(find(symbols, "engram_arena_create"), ARENA_CREATE);
+        this.arenaDestroy = linker.downcallHandle(find(symbols, "engram_arena_destroy"), ARENA_ONE);
+        this.arenaMetrics = linker.downcallHandle(find(symbols, "engram_arena_metrics"), ARENA_METRICS_CALL);
+        this.arenaTotals = linker.downcallHandle(find(symbols, "engram_arena_totals"), ARENA_ONE);
         Linker.Option heapAccess = Linker.Option.critical(true);
         MemorySegment cosineSymbol = find(symbols, "engram_cosine");
         MemorySegment topKSymbol = find(symbols, "engram_cosine_topk");
         MemorySegment spreadSymbol = find(symbols, "engram_spread");
         MemorySegment decaySymbol = find(symbols, "engram_decay");
+        MemorySegment gatherSymbol = find(symbols, "engram_decay_gather");
         this.cosine = linker.downcallHandle(cosineSymbol, COSINE);
         this.cosineHeap = linker.downcallHandle(cosineSymbol, COSINE, heapAccess);
         this.cosineTopK = linker.downcallHandle(topKSymbol, COSINE_TOPK);
@@ -91,6 +146,39 @@ final class NativeKernelLibrary implements AutoCloseable {
         this.spreadHeap = linker.downcallHandle(spreadSymbol, SPREAD, heapAccess);
         this.decay = linker.downcallHandle(decaySymbol, DECAY);
         this.decayHeap = linker.downcallHandle(decaySymbol, DECAY, heapAccess);
+        this.decayGather = linker.downcallHandle(gatherSymbol, DECAY_GATHER);
+        this.decayGatherHeap = linker.downcallHandle(gatherSymbol, DECAY_GATHER, heapAccess);
+    }
+
+    /** Every field offset and struct size this side assumes, against what the library reports. */
+    private static void checkLayouts(MethodHandle layout) throws Throwable {
+        for (int id = 0; id < SHARED_STRUCTS.size(); id++) {
+            StructLayout struct = SHARED_STRUCTS.get(id);
+            String structName = SHARED_STRUCT_NAMES[id];
+            long size = (long) layout.invokeExact(id, STRUCT_SIZE);
+            if (size != struct.byteSize()) {
+                throw new LoadException("the library's " + structName + " is " + size + " bytes, this bundle's "
+                        + struct.byteSize() + "; the ABI drifted: rebuild both from one source tree");
+            }
+            List<MemoryLayout> fields = struct.memberLayouts();
+            for (int field = 0; field < fields.size(); field++) {
+                long offset = (long) layout.invokeExact(id, field);
+                long expected = struct.byteOffset(MemoryLayout.PathElement.groupElement(field));
+                if (offset != expected) {
+                    throw new LoadException("the library puts field " + field + " of " + structName + " ("
+                            + fields.get(field).name().orElse("?") + ") at byte " + offset + ", this bundle at "
+                            + expected + "; the ABI drifted: rebuild both from one source tree");
+                }
+            }
+            if ((long) layout.invokeExact(id, fields.size()) != NO_SUCH_FIELD) {
+                throw new LoadException("the library's " + structName + " has more than the " + fields.size()
+                        + " fields this bundle knows; the ABI drifted: rebuild both from one source tree");
+            }
+        }
+        if ((long) layout.invokeExact(SHARED_STRUCTS.size(), STRUCT_SIZE) != NO_SUCH_FIELD) {
+            throw new LoadException("the library shares more than the " + SHARED_STRUCTS.size()
+                    + " structs this bundle knows; the ABI drifted: rebuild both from one source tree");
+        }
     }
 
     private static MemorySegment find(SymbolLookup symbols, String name) throws LoadException {
@@ -99,13 +187,26 @@ final class NativeKernelLibrary implements AutoCloseable {
     }
 
     /**
-     * Loads the library of {@code level} from {@code loader}'s resources.
+     * Loads the library of {@code level} from {@code loader}'s resources, to be unloaded by
+     * {@link #close()}.
      *
      * @throws LoadException with the reason, if the library is missing or unusable
      */
     static NativeKernelLibrary load(ClassLoader loader, CpuLevel level) throws LoadException {
+        return load(loader, level, Arena.ofShared(), true);
+    }
+
+    /**
+     * Loads the library of {@code level} for as long as the returned object is reachable: it is
+     * unloaded when the object (and with it, its class loader's last user) is collected.
+     */
+    static NativeKernelLibrary loadUntilUnreachable(ClassLoader loader, CpuLevel level) throws LoadException {
+        return load(loader, level, Arena.ofAuto(), false);
+    }
+
+    private static NativeKernelLibrary load(ClassLoader loader, CpuLevel level, Arena arena, boolean closeable)
+            throws LoadException {
         Path file = null;
-        Arena arena = Arena.ofShared();
         try (InputStream in = loader.getResourceAsStream(level.resourcePath())) {
             if (in == null) {
                 throw new LoadException("no native library " + level.resourcePath()
@@ -115,16 +216,29 @@ final class NativeKernelLibrary implements AutoCloseable {
             }
             file = Files.createTempFile("engram-kernels-" + level.variant + "-", ".so");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            SymbolLookup symbols = SymbolLookup.libraryLookup(file, arena);
-            return new NativeKernelLibrary(arena, level, symbols);
+            SymbolLookup symbols;
+            try {
+                symbols = SymbolLookup.libraryLookup(file, arena);
+            } catch (IllegalArgumentException e) {
+                throw new LoadException("cannot map " + file + " (" + e.getMessage() + "): if the temporary folder "
+                        + file.getParent() + " is mounted noexec, start the JVM with -Djava.io.tmpdir= set to a"
+                        + " folder that allows executable mappings", e);
+            }
+            return new NativeKernelLibrary(arena, closeable, level, symbols);
         } catch (LoadException e) {
-            arena.close();
+            closeQuietly(arena, closeable);
             throw e;
         } catch (Throwable e) {
-            arena.close();
+            closeQuietly(arena, closeable);
             throw new LoadException("loading " + level.resourcePath() + " failed: " + e, e);
         } finally {
             deleteQuietly(file);
+        }
+    }
+
+    private static void closeQuietly(Arena arena, boolean closeable) {
+        if (closeable) {
+            arena.close();
         }
     }
 
@@ -174,10 +288,12 @@ final class NativeKernelLibrary implements AutoCloseable {
         }
     }
 
-    /** Unloads the library. Call only when no call is in flight. */
+    /** Unloads the library, if it was loaded to be closed. Call only when no call is in flight. */
     @Override
     public void close() {
-        arena.close();
+        if (closeable) {
+            arena.close();
+        }
     }
 
     /** Why a library could not be loaded, in words for an operator. */

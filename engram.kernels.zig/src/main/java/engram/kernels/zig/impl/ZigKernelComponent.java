@@ -16,47 +16,70 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import engram.api.KernelService;
 import engram.api.KnownAnswers;
+import engram.api.OverflowStrategy;
 import engram.api.SelfTestResult;
+import engram.api.WorkspaceOptions;
 
 /**
  * Loads the Zig kernel library from the attached fragment, runs the known-answer tests on
- * it, and only then registers it as a {@link KernelService} ranked above the Java kernels.
- * If the library is missing, the CPU unsupported or a test fails, it registers nothing and
- * logs why; the Java kernels keep serving.
+ * it, and only then registers it as a {@link KernelService} ranked above the Java kernels. If
+ * the library is missing, the CPU unsupported, the configuration invalid or a test fails, it
+ * registers nothing and logs why; the Java kernels keep serving.
  *
- * <p>Stopping the bundle unregisters the service first (the router sends new calls
- * elsewhere), then waits for the calls in flight, then unloads the library.
+ * <p>Stopping the bundle unregisters the service first (the router sends new calls elsewhere),
+ * then waits for the calls in flight, frees every workspace the kernels made (counted in the
+ * log), and unloads the library. An arena panic ({@link OverflowStrategy#PANIC}) withdraws
+ * the service the same way, from a thread of its own, until the bundle is restarted or its
+ * configuration changes.
  */
 @Component(service = {}, immediate = true, configurationPid = ZigKernelComponent.PID)
 @Designate(ocd = ZigKernelComponent.Config.class)
 public final class ZigKernelComponent {
     /** The configuration PID. */
     public static final String PID = "engram.kernels.zig";
-    /** The service ranking of the Zig kernels: above the Java kernels' 0. */
-    public static final int RANKING = 100;
 
     private static final System.Logger LOG = System.getLogger(PID);
 
-    @ObjectClassDefinition(name = "Engram Zig kernels", description = "Which native library variant to load.")
+    @ObjectClassDefinition(name = "Engram Zig kernels",
+            description = "Which native library variant to load, and the arenas of its workspaces.")
     public @interface Config {
         @AttributeDefinition(description = "auto picks the best library the CPU supports; x86_64_baseline,"
                 + " x86_64_v3, x86_64_v4 or aarch64_neon forces one (refused if the CPU lacks it)")
         String instructionSet() default "auto";
+
+        @AttributeDefinition(min = "1", max = "100", description = "capacity, in MiB (1 to 100), of the arena of"
+                + " each workspace the kernels make without explicit options, their pool's included")
+        int arenaCapacityMiB() default 1;
+
+        @AttributeDefinition(description = "what a call that needs more scratch than its arena holds does: error"
+                + " (it fails and the next kernel serves it), fallback (the general allocator serves the overflow"
+                + " for that call), panic (the call fails and the Zig kernels withdraw until restarted)")
+        String arenaOverflow() default "fallback";
     }
 
     private final ZigKernels kernels;
-    private final ServiceRegistration<KernelService> registration;
+    private volatile ServiceRegistration<KernelService> registration;
 
     @Activate
     public ZigKernelComponent(BundleContext context, Config config) {
         String requested = requestedLevel(config);
+        WorkspaceOptions defaults;
+        try {
+            defaults = WorkspaceOptions.ofMebibytes(config.arenaCapacityMiB(),
+                    OverflowStrategy.named(config.arenaOverflow()));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the configuration " + PID
+                    + " is invalid: " + e.getMessage());
+            this.kernels = null;
+            return;
+        }
         ZigKernels loaded;
         try {
-            loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested);
+            loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested, defaults,
+                    this::withdrawInBackground);
         } catch (NativeKernelLibrary.LoadException e) {
             LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: " + e.getMessage());
             this.kernels = null;
-            this.registration = null;
             return;
         }
         ServiceRegistration<KernelService> registered = null;
@@ -64,12 +87,13 @@ public final class ZigKernelComponent {
             List<SelfTestResult> results = KnownAnswers.run(loaded);
             if (KnownAnswers.allPassed(results)) {
                 Dictionary<String, Object> properties = new Hashtable<>();
-                properties.put(Constants.SERVICE_RANKING, RANKING);
+                properties.put(Constants.SERVICE_RANKING, ZigKernels.RANKING);
+                properties.put("engram.kernel.id", loaded.info().id());
                 properties.put("engram.kernel.name", "zig");
                 properties.put("engram.kernel.instructionSet", loaded.info().instructionSet());
                 registered = context.registerService(KernelService.class, loaded, properties);
                 LOG.log(System.Logger.Level.INFO, "Zig kernels registered, library " + loaded.level() + ": "
-                        + loaded.info().instructionSet());
+                        + loaded.info().instructionSet() + "; workspaces " + defaults);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the known-answer tests failed: "
                         + results.stream().filter(r -> !r.passed()).map(r -> r.test() + ": " + r.detail()).toList());
@@ -92,15 +116,42 @@ public final class ZigKernelComponent {
         return System.getProperty(ZigKernels.ISA_PROPERTY, "auto");
     }
 
+    /**
+     * After an arena panic: unregisters the service from a thread of its own, since the call
+     * that panicked must not wait on the framework. The library stays loaded (calls refuse)
+     * until the component deactivates.
+     */
+    private void withdrawInBackground(String reason) {
+        Thread withdrawal = new Thread(this::unregister, "engram-zig-withdraw");
+        withdrawal.setDaemon(true);
+        withdrawal.start();
+    }
+
+    private synchronized void unregister() {
+        ServiceRegistration<KernelService> current = registration;
+        registration = null;
+        if (current != null) {
+            try {
+                current.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                LOG.log(System.Logger.Level.DEBUG, "the Zig kernels' service was already unregistered");
+            }
+        }
+    }
+
     @Deactivate
     void deactivate() {
         try {
-            if (registration != null) {
-                registration.unregister();
-            }
+            unregister();
         } finally {
             if (kernels != null) {
                 kernels.close();
+                ZigKernels.CloseReport report = kernels.closeReport();
+                if (report != null) {
+                    LOG.log(System.Logger.Level.INFO, "Zig kernels stopped: freed " + report.workspacesFreed()
+                            + " workspace(s); the library had " + report.liveArenas() + " arena(s) and "
+                            + report.mappedBytes() + " bytes mapped as it was unloaded");
+                }
             }
         }
     }

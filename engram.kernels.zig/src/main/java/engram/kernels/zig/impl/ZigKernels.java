@@ -3,16 +3,24 @@ package engram.kernels.zig.impl;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import aQute.bnd.annotation.Resolution;
 import aQute.bnd.annotation.spi.ServiceProvider;
+import engram.api.ArenaMetrics;
+import engram.api.ArenaOverflowException;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
@@ -21,93 +29,161 @@ import engram.api.KernelFailureException;
 import engram.api.KernelInfo;
 import engram.api.KernelService;
 import engram.api.KernelUnavailableException;
+import engram.api.KernelWorkspace;
+import engram.api.KnownAnswers;
+import engram.api.SelfTestResult;
 import engram.api.SpreadParams;
+import engram.api.WorkspaceOptions;
+import engram.api.spi.Workspaces;
 
 /**
- * The Zig kernels, called through FFM on the caller's memory with no copy. Every argument
- * is checked by {@link KernelArguments} before the native call; the library re-checks the
- * few values a caller could still change during the call (the seeds) and reports a status.
+ * The Zig kernels, called through FFM on the caller's memory with no copy. Every argument is
+ * checked by {@link KernelArguments} before the native call; the library re-checks what a
+ * caller could still change during the call (seeds, indices, a wrapped graph) and reports a
+ * status. Scratch comes from the caller's {@link ZigWorkspace} (or one borrowed from this
+ * instance's pool), so a call maps, unmaps and allocates nothing.
  *
- * <p>Each call takes a lease from a {@link CallGate}; {@link #close()} refuses new calls
- * with {@link KernelUnavailableException}, waits for the calls in flight, and only then
- * unloads the library.
+ * <p>Each call takes a lease from a {@link CallGate}; {@link #close()} refuses new calls with
+ * {@link KernelUnavailableException}, waits for the calls in flight, frees every workspace
+ * this instance made, and only then unloads the library.
  *
- * <p>Outside OSGi this is the module's {@link java.util.ServiceLoader} provider: it loads the
- * best library for the CPU from the class path (system property {@code engram.zig.isa}
- * forces a level) and, if none loads, refuses every call, saying why.
+ * <p>Outside OSGi this is the module's {@link java.util.ServiceLoader} provider: the library
+ * is loaded once per class loader (system property {@code engram.zig.isa} forces a level) and
+ * must pass the known-answer tests; if not, every instance refuses every call and
+ * {@link #unavailableReason()} says why.
  */
 @ServiceProvider(value = KernelService.class, resolution = Resolution.OPTIONAL)
 public final class ZigKernels implements KernelService, AutoCloseable {
     /** The system property, and configuration key, that forces a library level. */
     public static final String ISA_PROPERTY = "engram.zig.isa";
+    /** The service ranking of the Zig kernels: above the Java kernels' 0. */
+    public static final int RANKING = 100;
 
     private static final int STATUS_OK = 0;
     private static final int STATUS_INVALID_ARGUMENT = 1;
     private static final int STATUS_OUT_OF_MEMORY = 2;
-
-    // Byte offsets in the per-thread parameter block (each thread writes its own, and the
-    // library makes no upcall, so a block is never in use twice at once); they mirror the extern structs of zig/src/ffi.zig.
-    private static final long SPREAD_PARAMS = 0;
-    private static final long SPREAD_HOP_FACTORS = 16;
-    private static final long ACTIVATED_COUNT = 144;
-    private static final long DECAY_PARAMS = 160;
-    private static final long DECAY_CONSTANTS = DECAY_PARAMS + 16;
-    private static final long BLOCK_BYTES = 256;
+    private static final int STATUS_ARENA_OVERFLOW = 3;
+    private static final int STATUS_ARENA_PANIC = 4;
+    private static final int STATUS_ARENA_BUSY = 5;
+    private static final int MODE_DENSE = 0;
+    private static final int MODE_SPARSE = 1;
+    private static final System.Logger LOG = System.getLogger(ZigKernelComponent.PID);
 
     private final NativeKernelLibrary library;
+    private final boolean ownsLibrary;
     private final String unavailableReason;
     private final KernelInfo info;
     private final CallGate gate = new CallGate();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final ThreadLocal<MemorySegment> parameterBlock =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(BLOCK_BYTES, 8));
+    private final Workspaces<ZigWorkspace> workspaces;
+    private final Consumer<String> onPanic;
+    private volatile String withdrawnReason;
+    private volatile CloseReport closeReport;
 
-    /** For {@link java.util.ServiceLoader}: loads the best library for this CPU, or refuses every call. */
+    /** What {@link #close()} freed, and what the library still had mapped just before it was unloaded. */
+    record CloseReport(int workspacesFreed, long liveArenas, long mappedBytes) {
+    }
+
+    /** For {@link java.util.ServiceLoader}: the library of this class loader, or one that refuses every call. */
     public ZigKernels() {
-        this(System.getProperty(ISA_PROPERTY, "auto"));
+        this(ServiceLoaderLibrary.LIBRARY, false, ServiceLoaderLibrary.REASON, WorkspaceOptions.DEFAULT, reason -> {
+        }, ServiceLoaderLibrary.LIBRARY == null ? null : ServiceLoaderLibrary.Cleaning.CLEANER);
     }
 
-    private ZigKernels(String requestedLevel) {
-        NativeKernelLibrary loaded = null;
-        String reason = null;
-        try {
-            loaded = loadBest(ZigKernels.class.getClassLoader(), requestedLevel);
-        } catch (NativeKernelLibrary.LoadException e) {
-            reason = e.getMessage();
-        }
-        this.library = loaded;
-        this.unavailableReason = reason;
-        this.info = new KernelInfo("zig", "0.1.0", loaded == null ? "unavailable: " + reason : loaded.instructionSetName);
-    }
-
-    private ZigKernels(NativeKernelLibrary library) {
+    /**
+     * @param cleaner frees the arena of a workspace that became unreachable unclosed (the
+     *     {@link java.util.ServiceLoader} instances, which nobody is bound to close); null for
+     *     instances whose {@link #close()} frees them
+     */
+    private ZigKernels(NativeKernelLibrary library, boolean ownsLibrary, String unavailableReason,
+            WorkspaceOptions defaults, Consumer<String> onPanic, Cleaner cleaner) {
         this.library = library;
-        this.unavailableReason = null;
-        this.info = new KernelInfo("zig", "0.1.0", library.instructionSetName);
+        this.ownsLibrary = ownsLibrary;
+        this.unavailableReason = unavailableReason;
+        this.onPanic = onPanic;
+        String id = "engram.kernels.zig/" + (library == null ? "unavailable" : library.level.userName());
+        this.info = new KernelInfo(id, "zig", "0.2.0",
+                library == null ? "unavailable: " + unavailableReason : library.instructionSetName, RANKING);
+        this.workspaces = new Workspaces<>(id, ZigWorkspace.class, defaults,
+                (name, options) -> ZigWorkspace.create(this.library, id, name, options, cleaner));
     }
 
-    /** Loads the best library for this CPU through {@code loader}, or {@code requestedLevel} if not {@code auto}. */
+    /**
+     * The library this class loader's {@link java.util.ServiceLoader} instances share, loaded
+     * on first use and checked by the known-answer tests; unloaded when the class loader goes.
+     */
+    private static final class ServiceLoaderLibrary {
+        static final NativeKernelLibrary LIBRARY;
+        static final String REASON;
+
+        static {
+            NativeKernelLibrary loaded = null;
+            String reason;
+            try {
+                loaded = NativeKernelLibrary.loadUntilUnreachable(ZigKernels.class.getClassLoader(),
+                        level(System.getProperty(ISA_PROPERTY, "auto")));
+                reason = knownAnswersFailure(loaded);
+            } catch (NativeKernelLibrary.LoadException e) {
+                reason = e.getMessage();
+            }
+            LIBRARY = reason == null ? loaded : null;
+            REASON = reason;
+        }
+
+        /** Made only when a library loaded, so a class loader without one starts no thread. */
+        static final class Cleaning {
+            static final Cleaner CLEANER = Cleaner.create();
+        }
+    }
+
+    /** Why the known-answer tests failed on {@code library}, or null when they passed. */
+    private static String knownAnswersFailure(NativeKernelLibrary library) {
+        ZigKernels probe = new ZigKernels(library, false, null, WorkspaceOptions.DEFAULT, reason -> {
+        }, null);
+        try {
+            List<SelfTestResult> results = KnownAnswers.run(probe);
+            return KnownAnswers.allPassed(results) ? null
+                    : "the known-answer tests failed: " + results.stream().filter(r -> !r.passed())
+                            .map(r -> r.test() + ": " + r.detail()).toList();
+        } finally {
+            probe.close();
+        }
+    }
+
+    /**
+     * Loads the best library for this CPU through {@code loader} (or {@code requestedLevel} if not
+     * {@code auto}) for this instance alone: {@link #close()} unloads it.
+     *
+     * @param defaults the options of {@link #newWorkspace()} and of the pool
+     * @param onPanic told, once, why the kernels withdrew after an arena panic
+     */
+    static ZigKernels load(ClassLoader loader, String requestedLevel, WorkspaceOptions defaults,
+            Consumer<String> onPanic) throws NativeKernelLibrary.LoadException {
+        return new ZigKernels(NativeKernelLibrary.load(loader, level(requestedLevel)), true, null, defaults, onPanic,
+                null);
+    }
+
+    /** {@link #load(ClassLoader, String, WorkspaceOptions, Consumer)} with the default options. */
     static ZigKernels load(ClassLoader loader, String requestedLevel) throws NativeKernelLibrary.LoadException {
-        return new ZigKernels(loadBest(loader, requestedLevel));
+        return load(loader, requestedLevel, WorkspaceOptions.DEFAULT, reason -> {
+        });
     }
 
-    private static NativeKernelLibrary loadBest(ClassLoader loader, String requestedLevel)
-            throws NativeKernelLibrary.LoadException {
+    private static CpuLevel level(String requestedLevel) throws NativeKernelLibrary.LoadException {
         Set<String> flags;
         try {
             flags = CpuLevel.cpuFlags(Path.of("/proc/cpuinfo"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new NativeKernelLibrary.LoadException("cannot read /proc/cpuinfo to learn the CPU's instruction sets: "
                     + e.getMessage(), e);
         }
-        CpuLevel level = NativeKernelLibrary.choose(requestedLevel, System.getProperty("os.name"),
-                System.getProperty("os.arch"), flags);
-        return NativeKernelLibrary.load(loader, level);
+        return NativeKernelLibrary.choose(requestedLevel, System.getProperty("os.name"), System.getProperty("os.arch"),
+                flags);
     }
 
-    /** Whether a library is loaded and the gate open. */
+    /** Whether a library is loaded, the gate open and the kernels not withdrawn. */
     public boolean isAvailable() {
-        return library != null && !gate.isClosed();
+        return library != null && !gate.isClosed() && withdrawnReason == null;
     }
 
     /** The level of the loaded library, such as {@code x86_64_v3}, or null when none loaded. */
@@ -121,163 +197,322 @@ public final class ZigKernels implements KernelService, AutoCloseable {
     }
 
     @Override
-    public void cosine(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            MemorySegment out) {
-        KernelArguments.checkCosine(query, dimensions, matrix, rows, norms, out);
+    public Optional<String> unavailableReason() {
+        if (library == null) {
+            return Optional.of(unavailableReason);
+        }
+        if (withdrawnReason != null) {
+            return Optional.of(withdrawnReason);
+        }
+        return gate.isClosed() ? Optional.of("the Zig kernels are stopped") : Optional.empty();
+    }
+
+    @Override
+    public KernelWorkspace newWorkspace() {
+        return newWorkspace(workspaces.defaults());
+    }
+
+    @Override
+    public KernelWorkspace newWorkspace(WorkspaceOptions options) {
+        enterGate();
+        try {
+            return workspaces.create(options);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<ArenaMetrics> arenaMetrics() {
+        return workspaces.metrics();
+    }
+
+    /** The number of workspaces open now, the pool's included. */
+    int openWorkspaces() {
+        return workspaces.openCount();
+    }
+
+    @Override
+    public void cosine(KernelWorkspace workspace, MemorySegment query, int dimensions, MemorySegment matrix,
+            int firstRow, int rowCount, MemorySegment norms, MemorySegment out) {
+        KernelArguments.checkCosine(query, dimensions, matrix, firstRow, rowCount, norms, out);
         MemorySegment normsOrNull = norms == null ? MemorySegment.NULL : norms;
-        enter();
-        try (HeapStaging staging = HeapStaging.forCall(query, matrix, normsOrNull, out)) {
-            MethodHandle handle = staging.critical(query, matrix, normsOrNull, out) ? library.cosineHeap
-                    : library.cosine;
-            check((int) handle.invokeExact(staging.input(query), dimensions, staging.input(matrix), (long) rows,
-                    staging.input(normsOrNull), staging.output(out)), "cosine");
-            staging.copyBack();
+        long touched = ((long) rowCount + 1) * dimensions * Float.BYTES + 2L * rowCount * Float.BYTES;
+        int mode = HeapStaging.mode(touched, query, matrix, normsOrNull, out, null);
+        ZigWorkspace w = enter(workspace);
+        try (HeapStaging s = HeapStaging.forMode(mode)) {
+            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.cosineHeap : library.cosine;
+            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, query), dimensions,
+                    HeapStaging.in(s, matrix), (long) firstRow, (long) rowCount, HeapStaging.in(s, normsOrNull),
+                    HeapStaging.out(s, out));
+            check(status, w, "cosine");
+            HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw failed("cosine", e);
         } finally {
-            gate.exit();
+            exit(w, workspace);
         }
     }
 
     @Override
-    public void cosineTopK(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            int k, MemorySegment outIndex, MemorySegment outScore) {
-        KernelArguments.checkCosineTopK(query, dimensions, matrix, rows, norms, k, outIndex, outScore);
+    public void cosineTopK(KernelWorkspace workspace, MemorySegment queries, int queryCount, int dimensions,
+            MemorySegment matrix, int firstRow, int rowCount, MemorySegment norms, int k, MemorySegment outIndex,
+            MemorySegment outScore) {
+        KernelArguments.checkCosineTopK(queries, queryCount, dimensions, matrix, firstRow, rowCount, norms, k,
+                outIndex, outScore);
         MemorySegment normsOrNull = norms == null ? MemorySegment.NULL : norms;
-        enter();
-        try (HeapStaging staging = HeapStaging.forCall(query, matrix, normsOrNull, outIndex, outScore)) {
-            MethodHandle handle = staging.critical(query, matrix, normsOrNull, outIndex, outScore)
-                    ? library.cosineTopKHeap : library.cosineTopK;
-            check((int) handle.invokeExact(staging.input(query), dimensions, staging.input(matrix), (long) rows,
-                    staging.input(normsOrNull), k, staging.output(outIndex), staging.output(outScore)), "cosineTopK");
-            staging.copyBack();
+        long touched = ((long) rowCount + queryCount) * dimensions * Float.BYTES + (long) rowCount * Float.BYTES
+                + 8L * queryCount * k;
+        int mode = HeapStaging.mode(touched, queries, matrix, normsOrNull, outIndex, outScore);
+        ZigWorkspace w = enter(workspace);
+        try (HeapStaging s = HeapStaging.forMode(mode)) {
+            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.cosineTopKHeap : library.cosineTopK;
+            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, queries), queryCount, dimensions,
+                    HeapStaging.in(s, matrix), (long) firstRow, (long) rowCount, HeapStaging.in(s, normsOrNull), k,
+                    HeapStaging.out(s, outIndex), HeapStaging.out(s, outScore));
+            check(status, w, "cosineTopK");
+            HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw failed("cosineTopK", e);
         } finally {
-            gate.exit();
+            exit(w, workspace);
         }
     }
 
     @Override
-    public int spread(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations, int seedCount,
-            SpreadParams params, MemorySegment outActivation, MemorySegment outFirstHop) {
-        KernelArguments.checkSpread(graph, seedNodes, seedActivations, seedCount, params, outActivation, outFirstHop);
-        MemorySegment block = parameterBlock.get();
-        block.asSlice(SPREAD_PARAMS, ACTIVATED_COUNT + Integer.BYTES).fill((byte) 0);
-        block.set(JAVA_INT, SPREAD_PARAMS, params.maxDepth());
-        block.set(JAVA_INT, SPREAD_PARAMS + 4, params.refractoryHops());
-        block.set(JAVA_FLOAT, SPREAD_PARAMS + 8, params.threshold());
-        for (int hop = 1; hop <= params.maxDepth(); hop++) {
-            block.setAtIndex(JAVA_FLOAT, SPREAD_HOP_FACTORS / Float.BYTES + hop - 1, params.hopFactor(hop));
+    public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
+            MemorySegment outFirstHop) {
+        KernelArguments.checkSpread(graph, seedNodes, seedActivations, seedCount, params, outActivation,
+                outFirstHop);
+        return spread(workspace, graph, seedNodes, seedActivations, seedCount, params, MODE_DENSE, 0,
+                MemorySegment.NULL, outActivation, outFirstHop, (long) graph.nodeCount() * 8);
+    }
+
+    @Override
+    public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
+            MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
+        KernelArguments.checkSpreadSparse(graph, seedNodes, seedActivations, seedCount, params, outNodes,
+                outActivation, outFirstHop, capacity);
+        return spread(workspace, graph, seedNodes, seedActivations, seedCount, params, MODE_SPARSE, capacity,
+                outNodes, outActivation, outFirstHop, (long) capacity * 12);
+    }
+
+    private int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, int outputMode, int capacity,
+            MemorySegment outNodes, MemorySegment outActivation, MemorySegment outFirstHop, long outputBytes) {
+        // The graph is read as far as the spread reaches; its size bounds that.
+        long touched = 12L * graph.edgeCount() + 4L * graph.nodeCount() + 8L * seedCount + outputBytes;
+        int mode = HeapStaging.mode(touched, seedNodes, seedActivations, outNodes, outActivation, outFirstHop);
+        ZigWorkspace w = enter(workspace);
+        if (!graph.acquire()) {
+            exit(w, workspace);
+            throw new IllegalArgumentException("graph " + graph + " was closed; spread over an open graph");
         }
-        MemorySegment spreadParams = block.asSlice(SPREAD_PARAMS, ACTIVATED_COUNT);
-        MemorySegment activatedCount = block.asSlice(ACTIVATED_COUNT, Integer.BYTES);
-        enter();
-        try (HeapStaging staging = HeapStaging.forCall(seedNodes, seedActivations, outActivation, outFirstHop)) {
-            MethodHandle handle = staging.critical(seedNodes, seedActivations, outActivation, outFirstHop)
-                    ? library.spreadHeap : library.spread;
-            check((int) handle.invokeExact(graph.nodeCount(), graph.offsets(), graph.targets(), graph.weights(),
-                    staging.input(seedNodes), staging.input(seedActivations), seedCount, spreadParams,
-                    staging.output(outActivation), staging.output(outFirstHop), activatedCount), "spread");
-            staging.copyBack();
-            return activatedCount.get(JAVA_INT, 0);
+        try (HeapStaging s = HeapStaging.forMode(mode)) {
+            writeSpreadParams(w.spreadParams, params);
+            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.spreadHeap : library.spread;
+            int status = (int) handle.invokeExact(w.arena, graph.nodeCount(), (long) graph.edgeCount(),
+                    graph.offsets(), graph.targets(), graph.weights(), HeapStaging.in(s, seedNodes),
+                    HeapStaging.in(s, seedActivations), seedCount, w.spreadParams, outputMode, capacity,
+                    HeapStaging.out(s, outNodes), HeapStaging.out(s, outActivation), HeapStaging.out(s, outFirstHop),
+                    w.reachedCount);
+            check(status, w, "spread");
+            HeapStaging.copyBack(s);
+            return w.reachedCount.get(JAVA_INT, 0);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw failed("spread", e);
         } finally {
-            gate.exit();
+            graph.release();
+            exit(w, workspace);
+        }
+    }
+
+    private static void writeSpreadParams(MemorySegment p, SpreadParams params) {
+        p.set(JAVA_INT, 0, params.maxDepth());
+        p.set(JAVA_INT, 4, params.refractoryHops());
+        p.set(JAVA_FLOAT, 8, params.threshold());
+        p.set(JAVA_INT, 12, 0);
+        for (int hop = 1; hop <= params.maxDepth(); hop++) {
+            p.setAtIndex(JAVA_FLOAT, 3 + hop, params.hopFactor(hop));
         }
     }
 
     @Override
-    public void decay(MemorySegment strength, MemorySegment ageSeconds, MemorySegment accessCount, int count,
-            DecayParams params, MemorySegment out) {
+    public void decay(KernelWorkspace workspace, MemorySegment strength, MemorySegment ageSeconds,
+            MemorySegment accessCount, int count, DecayParams params, MemorySegment out) {
         KernelArguments.checkDecay(strength, ageSeconds, accessCount, count, params, out);
-        MemorySegment decayParams = writeDecayParams(parameterBlock.get(), params);
         MemorySegment accessOrNull = accessCount == null ? MemorySegment.NULL : accessCount;
-        enter();
-        try (HeapStaging staging = HeapStaging.forCall(strength, ageSeconds, accessOrNull, out)) {
-            MethodHandle handle = staging.critical(strength, ageSeconds, accessOrNull, out) ? library.decayHeap
-                    : library.decay;
-            check((int) handle.invokeExact(staging.input(strength), staging.input(ageSeconds),
-                    staging.input(accessOrNull), (long) count, decayParams, staging.output(out)), "decay");
-            staging.copyBack();
+        int mode = HeapStaging.mode(16L * count, strength, ageSeconds, accessOrNull, out, null);
+        ZigWorkspace w = enter(workspace);
+        try (HeapStaging s = HeapStaging.forMode(mode)) {
+            writeDecayParams(w.decayParams, params);
+            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayHeap : library.decay;
+            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, strength), HeapStaging.in(s, ageSeconds),
+                    HeapStaging.in(s, accessOrNull), (long) count, w.decayParams, HeapStaging.out(s, out));
+            check(status, w, "decay");
+            HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw failed("decay", e);
         } finally {
-            gate.exit();
+            exit(w, workspace);
         }
     }
 
-    private static KernelFailureException failed(String kernel, Throwable cause) {
-        return new KernelFailureException("the native " + kernel + " kernel failed: " + cause, cause);
+    @Override
+    public void decayGather(KernelWorkspace workspace, MemorySegment indices, int count, int memoryCount,
+            MemorySegment strength, MemorySegment lastAccessSeconds, MemorySegment accessCount, double nowSeconds,
+            DecayParams params, MemorySegment out) {
+        KernelArguments.checkDecayGather(indices, count, memoryCount, strength, lastAccessSeconds, accessCount,
+                nowSeconds, params, out);
+        MemorySegment accessOrNull = accessCount == null ? MemorySegment.NULL : accessCount;
+        // A gather reads what its indices name: one entry of each per-memory array per index.
+        long touched = 28L * count;
+        int mode = HeapStaging.mode(touched, indices, strength, lastAccessSeconds, accessOrNull, out);
+        ZigWorkspace w = enter(workspace);
+        try (HeapStaging s = HeapStaging.forMode(mode)) {
+            writeDecayParams(w.decayParams, params);
+            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayGatherHeap : library.decayGather;
+            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, indices), (long) count,
+                    (long) memoryCount, HeapStaging.in(s, strength), HeapStaging.in(s, lastAccessSeconds),
+                    HeapStaging.in(s, accessOrNull), nowSeconds, w.decayParams, HeapStaging.out(s, out));
+            check(status, w, "decayGather");
+            HeapStaging.copyBack(s);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw failed("decayGather", e);
+        } finally {
+            exit(w, workspace);
+        }
     }
 
-    private static MemorySegment writeDecayParams(MemorySegment block, DecayParams params) {
-        MemorySegment p = block.asSlice(DECAY_PARAMS, BLOCK_BYTES - DECAY_PARAMS);
-        p.fill((byte) 0);
+    private static void writeDecayParams(MemorySegment p, DecayParams params) {
+        p.set(JAVA_INT, 4, 0);
         p.set(JAVA_FLOAT, 8, params.floor());
-        long constants = DECAY_CONSTANTS - DECAY_PARAMS;
+        p.set(JAVA_INT, 12, 0);
+        for (long offset = 16; offset < 80; offset += 8) {
+            p.set(JAVA_LONG, offset, 0);
+        }
         switch (params.curve()) {
             case DecayCurve.Exponential c -> {
                 p.set(JAVA_INT, 0, 0);
-                p.set(JAVA_DOUBLE, constants, c.halfLifeSeconds());
+                p.set(JAVA_DOUBLE, 16, c.halfLifeSeconds());
             }
             case DecayCurve.PowerLaw c -> {
                 p.set(JAVA_INT, 0, 1);
-                p.set(JAVA_DOUBLE, constants + 8, c.scaleSeconds());
-                p.set(JAVA_DOUBLE, constants + 16, c.beta());
+                p.set(JAVA_DOUBLE, 24, c.scaleSeconds());
+                p.set(JAVA_DOUBLE, 32, c.beta());
             }
             case DecayCurve.TwoComponent c -> {
                 p.set(JAVA_INT, 0, 2);
                 p.set(JAVA_INT, 4, c.consolidationAccessCount());
-                p.set(JAVA_DOUBLE, constants + 24, c.tauSeconds());
-                p.set(JAVA_DOUBLE, constants + 32, c.neocorticalScaleSeconds());
-                p.set(JAVA_DOUBLE, constants + 40, c.neocorticalBeta());
+                p.set(JAVA_DOUBLE, 40, c.tauSeconds());
+                p.set(JAVA_DOUBLE, 48, c.neocorticalScaleSeconds());
+                p.set(JAVA_DOUBLE, 56, c.neocorticalBeta());
             }
             case DecayCurve.Ebbinghaus c -> {
                 p.set(JAVA_INT, 0, 3);
-                p.set(JAVA_DOUBLE, constants + 48, c.k());
-                p.set(JAVA_DOUBLE, constants + 56, c.c());
+                p.set(JAVA_DOUBLE, 64, c.k());
+                p.set(JAVA_DOUBLE, 72, c.c());
             }
         }
-        return p;
     }
 
-    private void enter() {
+    private void enterGate() {
         if (library == null) {
             throw new KernelUnavailableException("the Zig kernels are not loaded: " + unavailableReason);
+        }
+        if (withdrawnReason != null) {
+            throw new KernelUnavailableException("the Zig kernels withdrew: " + withdrawnReason);
         }
         if (!gate.enter()) {
             throw new KernelUnavailableException("the Zig kernels are stopping; retry on another kernel");
         }
     }
 
-    private static void check(int status, String kernel) {
+    /** Takes a lease and the call's workspace (the caller's, or one borrowed for the call). */
+    private ZigWorkspace enter(KernelWorkspace given) {
+        enterGate();
+        ZigWorkspace w;
+        try {
+            w = workspaces.ownOrBorrow(given);
+        } catch (RuntimeException | Error e) {
+            gate.exit();
+            throw e;
+        }
+        try {
+            w.enter();
+            return w;
+        } catch (RuntimeException | Error e) {
+            workspaces.giveBackIfBorrowed(given, w);
+            gate.exit();
+            throw e;
+        }
+    }
+
+    private void exit(ZigWorkspace w, KernelWorkspace given) {
+        w.exit();
+        workspaces.giveBackIfBorrowed(given, w);
+        gate.exit();
+    }
+
+    private static KernelFailureException failed(String kernel, Throwable cause) {
+        return new KernelFailureException("the native " + kernel + " kernel failed: " + cause, cause);
+    }
+
+    private void check(int status, ZigWorkspace w, String kernel) {
         switch (status) {
             case STATUS_OK -> {
             }
             case STATUS_INVALID_ARGUMENT -> throw new IllegalArgumentException("the native " + kernel
-                    + " kernel refused its arguments after they passed the Java checks: was an input (such as the"
-                    + " seeds) changed by another thread during the call?");
+                    + " kernel refused its arguments after they passed the Java checks: was an input (the seeds,"
+                    + " the indices, or a wrapped graph's segments) changed by another thread during the call?");
             case STATUS_OUT_OF_MEMORY -> throw new KernelFailureException("the native " + kernel
-                    + " kernel could not allocate its scratch memory; free memory or use smaller inputs");
+                    + " kernel could not allocate memory for an overflow of " + w + "; free memory, or give the"
+                    + " workspace a larger capacity");
+            case STATUS_ARENA_OVERFLOW -> throw new ArenaOverflowException(info.id(), w.name(),
+                    w.options().capacityBytes(), w.lastOverflowBytes(), w.options().overflow());
+            case STATUS_ARENA_PANIC -> {
+                ArenaOverflowException overflow = new ArenaOverflowException(info.id(), w.name(),
+                        w.options().capacityBytes(), w.lastOverflowBytes(), w.options().overflow());
+                withdraw("an arena panic: " + overflow.getMessage());
+                throw overflow;
+            }
+            case STATUS_ARENA_BUSY -> throw new KernelFailureException("the native " + kernel + " kernel found " + w
+                    + " in use by another call, which the Java side should have refused");
             default -> throw new KernelFailureException("the native " + kernel + " kernel returned unknown status "
                     + status + "; the library and this bundle disagree on the ABI");
         }
     }
 
+    /** Refuses every later call and tells the owner why, once. */
+    private void withdraw(String reason) {
+        synchronized (this) {
+            if (withdrawnReason != null) {
+                return;
+            }
+            withdrawnReason = reason;
+        }
+        LOG.log(System.Logger.Level.ERROR, "Zig kernels withdrawn after " + reason + "; the next kernel serves."
+                + " Restart the bundle engram.kernels.zig (or change its configuration) to serve again");
+        onPanic.accept(reason);
+    }
+
     /**
-     * Refuses new calls, waits for those in flight (saying so every 5 s), then unloads the
-     * library. A second call does nothing. An interrupt does not cut the wait short, since
-     * unloading under a running call would crash the JVM; it is kept for the caller.
+     * Refuses new calls, waits for those in flight (saying so every 5 s), frees every workspace
+     * this instance made, then unloads the library if it loaded its own. A second call does
+     * nothing. An interrupt does not cut the wait short, since unloading under a running call
+     * would crash the JVM; it is kept for the caller.
      */
     @Override
     public void close() {
@@ -287,18 +522,48 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         boolean interrupted = false;
         while (true) {
             try {
-                gate.closeAndDrain(5_000, inFlight -> System.getLogger(ZigKernels.class.getName()).log(
-                        System.Logger.Level.INFO, "waiting for " + inFlight + " Zig kernel call(s) in flight to finish"));
+                gate.closeAndDrain(5_000, inFlight -> LOG.log(System.Logger.Level.INFO,
+                        "waiting for " + inFlight + " Zig kernel call(s) in flight to finish"));
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
             }
         }
         if (library != null) {
-            library.close();
+            int freed = workspaces.closeAll();
+            long[] totals = totals();
+            closeReport = new CloseReport(freed, totals[0], totals[1]);
+            if (ownsLibrary) {
+                if (totals[0] != 0) {
+                    LOG.log(System.Logger.Level.WARNING, "the Zig library still has " + totals[0] + " arena(s) and "
+                            + totals[1] + " bytes mapped as it is unloaded");
+                }
+                library.close();
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the last {@link #close()} freed, or null before it. */
+    CloseReport closeReport() {
+        return closeReport;
+    }
+
+    /** The library's process-wide counts: live arenas, mapped bytes, created, destroyed. */
+    long[] totals() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(NativeKernelLibrary.ARENA_TOTALS);
+            int status = (int) library.arenaTotals.invokeExact(out);
+            if (status != STATUS_OK) {
+                throw new KernelFailureException("the Zig library refused to count its arenas (status " + status + ")");
+            }
+            return out.toArray(JAVA_LONG);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw failed("arena totals", e);
         }
     }
 }

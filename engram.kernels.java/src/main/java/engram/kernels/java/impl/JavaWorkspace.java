@@ -1,0 +1,108 @@
+package engram.kernels.java.impl;
+
+import java.util.Arrays;
+
+import engram.api.ArenaMetrics;
+import engram.api.WorkspaceOptions;
+import engram.api.spi.AbstractWorkspace;
+
+/**
+ * Heap scratch of the Java kernels for one caller: spreading's node tables (kept clean
+ * between calls, so a spread touches only what it reaches), its lists, and the top-k heaps.
+ * Each array grows to the largest call seen and is then reused, so a warm call allocates
+ * nothing. The capacity of {@link WorkspaceOptions} does not bound it: the heap does.
+ */
+final class JavaWorkspace extends AbstractWorkspace {
+    /** {@code fired} of a node that has not fired. */
+    static final byte NEVER = (byte) 0xFF;
+
+    // Spreading's node tables, clean between calls: activation 0, delta 0, fired NEVER.
+    float[] activation = new float[0];
+    float[] delta = new float[0];
+    byte[] fired = new byte[0];
+    // Spreading's lists: three node buffers that take turns as frontier, touched list and
+    // sort buffer; the frontier's energies; the activated nodes and the hop of each.
+    int[][] nodeBuffers = {new int[0], new int[0], new int[0]};
+    float[] energy = new float[0];
+    int[] reached = new int[0];
+    byte[] reachedHop = new byte[0];
+    final int[] radixCounts = new int[256];
+    final Spreading spreading = new Spreading(this);
+    // Similarity: the top-k heaps of a batch and the norms of its queries.
+    int[] heapIndex = new int[0];
+    float[] heapScore = new float[0];
+    double[] queryNorms = new double[0];
+
+    private long heldBytes;
+    private long highWaterBytes;
+    private long calls;
+
+    JavaWorkspace(String kernelId, String name, WorkspaceOptions options) {
+        super(kernelId, name, options);
+    }
+
+    /** Makes the node tables and lists hold {@code nodeCount} nodes, clean. */
+    void ensureNodes(int nodeCount) {
+        if (activation.length >= nodeCount) {
+            return;
+        }
+        activation = new float[nodeCount];
+        delta = new float[nodeCount];
+        fired = new byte[nodeCount];
+        Arrays.fill(fired, NEVER);
+        for (int i = 0; i < nodeBuffers.length; i++) {
+            nodeBuffers[i] = new int[nodeCount];
+        }
+        energy = new float[nodeCount];
+        reached = new int[nodeCount];
+        reachedHop = new byte[nodeCount];
+        grew();
+    }
+
+    /** Makes the heaps hold {@code entries} entries and the norms {@code queries} queries. */
+    void ensureHeaps(int entries, int queries) {
+        if (heapIndex.length < entries) {
+            heapIndex = new int[entries];
+            heapScore = new float[entries];
+            grew();
+        }
+        if (queryNorms.length < queries) {
+            queryNorms = new double[queries];
+            grew();
+        }
+    }
+
+    private void grew() {
+        long n = activation.length;
+        heldBytes = n * (Float.BYTES * 3L + 1 + Integer.BYTES * 4L + 1) + heapIndex.length * 8L
+                + queryNorms.length * 8L;
+        highWaterBytes = Math.max(highWaterBytes, heldBytes);
+    }
+
+    /** Counts a finished call. */
+    void callEnded() {
+        calls++;
+    }
+
+    @Override
+    public ArenaMetrics metrics() {
+        long retained = activation.length * (Float.BYTES * 2L + 1);
+        return new ArenaMetrics(kernelId(), name(), "heap", heldBytes, retained, highWaterBytes, 0, 0, calls,
+                retained);
+    }
+
+    @Override
+    protected void free() {
+        activation = new float[0];
+        delta = new float[0];
+        fired = new byte[0];
+        nodeBuffers = new int[][] {new int[0], new int[0], new int[0]};
+        energy = new float[0];
+        reached = new int[0];
+        reachedHop = new byte[0];
+        heapIndex = new int[0];
+        heapScore = new float[0];
+        queryNorms = new double[0];
+        heldBytes = 0;
+    }
+}
