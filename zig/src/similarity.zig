@@ -1,6 +1,7 @@
-//! Cosine similarity of one query against the rows of a row-major matrix, and
-//! the fused top-k selection over the same scores. Products and sums are taken
-//! in f64 so the result stays within 1e-6 of the exact value at any dimension.
+//! Cosine similarity of one query against a range of rows of a row-major
+//! matrix, and the fused top-k selection over the same scores for a batch of
+//! queries. Products and sums are taken in f64 so the result stays within
+//! 1e-6 of the exact value at any dimension.
 
 const std = @import("std");
 const simd = @import("simd.zig");
@@ -8,15 +9,18 @@ const simd = @import("simd.zig");
 const assert = std.debug.assert;
 
 pub const dimensions_max: u32 = 4096;
-/// Row indices leave through an i32 (`out_index`), so no more rows than that.
+/// Row indices leave through an i32 (`out_index`), so no row number above that.
 pub const rows_max: u64 = std.math.maxInt(i32);
+/// Bound on the queries of one top-k batch.
+pub const queries_max: u32 = 1024;
 
 const lanes = simd.f32_lanes;
 const VectorF32 = @Vector(lanes, f32);
 const VectorF64 = @Vector(lanes, f64);
 
 /// `out[i]` = cosine of `query` and row `i` of `matrix`; `norms[i]`, when
-/// given, is taken as the norm of row `i` without recomputing it.
+/// given, is taken as the norm of row `i` without recomputing it. A range of
+/// rows is the caller's slice of the matrix and of the norms.
 pub fn cosine(query: []const f32, matrix: []const f32, norms: ?[]const f32, out: []f32) void {
     assert(query.len >= 1 and query.len <= dimensions_max);
     assert(matrix.len == out.len * query.len);
@@ -27,33 +31,85 @@ pub fn cosine(query: []const f32, matrix: []const f32, norms: ?[]const f32, out:
     }
 }
 
-/// Writes the `out_index.len` best rows, best first: score descending, then
-/// index ascending, NaN below every number. The output slices are the heap.
-pub fn cosineTopK(
-    query: []const f32,
+/// The rows a top-k batch scores, and the queries it scores them for.
+pub const TopKBatch = struct {
+    /// `query_count * dimensions` values, one query after another.
+    queries: []const f32,
+    dimensions: u32,
+    /// The scored rows only: `row_count * dimensions` values.
     matrix: []const f32,
+    /// The scored rows' norms, when given.
     norms: ?[]const f32,
-    out_index: []i32,
-    out_score: []f32,
-) void {
-    const rows = matrix.len / query.len;
-    assert(query.len >= 1 and query.len <= dimensions_max);
-    assert(matrix.len == rows * query.len and rows <= rows_max);
-    assert(norms == null or norms.?.len == rows);
-    assert(out_index.len == out_score.len);
-    assert(out_index.len >= 1 and out_index.len <= rows);
-    const query_norm = @sqrt(sumOfSquares(query));
-    var heap = WorstFirstHeap{ .index = out_index, .score = out_score, .len = 0 };
-    for (0..rows) |row| {
-        const score = rowScore(query, query_norm, matrix, norms, row);
-        const index: i32 = @intCast(row);
-        if (heap.len < out_index.len) {
-            heap.push(score, index);
-        } else if (ranksBefore(score, index, heap.score[0], heap.index[0])) {
-            heap.replaceWorst(score, index);
-        }
+    /// Absolute number of the first scored row, the base of every index written.
+    first_row: u32,
+
+    fn queryCount(batch: TopKBatch) usize {
+        assert(batch.dimensions >= 1 and batch.dimensions <= dimensions_max);
+        assert(batch.queries.len % batch.dimensions == 0);
+        return batch.queries.len / batch.dimensions;
     }
-    heap.sortBestFirst();
+
+    fn rowCount(batch: TopKBatch) usize {
+        assert(batch.matrix.len % batch.dimensions == 0);
+        return batch.matrix.len / batch.dimensions;
+    }
+
+    fn query(batch: TopKBatch, q: usize) []const f32 {
+        assert(q < batch.queryCount());
+        return batch.queries[q * batch.dimensions ..][0..batch.dimensions];
+    }
+};
+
+/// For each query q, writes its `k` best rows to `out_index[q*k..][0..k]`
+/// and `out_score[...]`, best first: score descending, then index ascending,
+/// NaN below every number. Each row is read once for all queries, and each
+/// query's result is the one it would get alone: the same per-query sums in
+/// the same order, offered to its heap in the same row order. The output
+/// slices are the heaps; `query_norms` is scratch of one entry per query.
+pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
+    const query_count = batch.queryCount();
+    const row_count = batch.rowCount();
+    assert(query_count >= 1 and query_count <= queries_max);
+    assert(query_norms.len == query_count);
+    assert(out_index.len == out_score.len and out_index.len % query_count == 0);
+    const k = out_index.len / query_count;
+    assert(k >= 1 and k <= row_count);
+    assert(batch.norms == null or batch.norms.?.len == row_count);
+    assert(@as(u64, batch.first_row) + row_count <= rows_max);
+    for (query_norms, 0..) |*norm, q| norm.* = @sqrt(sumOfSquares(batch.query(q)));
+    for (0..row_count) |row| {
+        // Every heap holds the same number of entries: one per row so far, up to k.
+        const filled = @min(row, k);
+        scoreRowForAll(batch, query_norms, row, filled, out_index, out_score);
+    }
+    for (0..query_count) |q| {
+        var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = k };
+        heap.sortBestFirst();
+    }
+}
+
+fn scoreRowForAll(batch: TopKBatch, query_norms: []const f64, row: usize, filled: usize, out_index: []i32, out_score: []f32) void {
+    const dimensions = batch.dimensions;
+    const k = out_index.len / query_norms.len;
+    assert(filled <= k);
+    assert(filled == k or filled == row);
+    const vector = batch.matrix[row * dimensions ..][0..dimensions];
+    const index: i32 = @intCast(batch.first_row + row);
+    // The row's norm does not depend on the query: it comes from the first
+    // query's fused pass, the same sums in the same order as a lone query's.
+    var row_norm: f64 = undefined;
+    for (query_norms, 0..) |query_norm, q| {
+        const query = batch.query(q);
+        const score = if (batch.norms) |given|
+            cosineOf(dot(query, vector), query_norm, given[row])
+        else if (q == 0) first: {
+            const sums = dotAndSumOfSquares(query, vector);
+            row_norm = @sqrt(sums.sum_of_squares);
+            break :first cosineOf(sums.dot, query_norm, row_norm);
+        } else cosineOf(dot(query, vector), query_norm, row_norm);
+        var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
+        heap.offer(score, index);
+    }
 }
 
 /// The ranking order of top-k: is (score_a, index_a) before (score_b, index_b)?
@@ -67,6 +123,8 @@ pub fn ranksBefore(score_a: f32, index_a: i32, score_b: f32, index_b: i32) bool 
 
 fn rowScore(query: []const f32, query_norm: f64, matrix: []const f32, norms: ?[]const f32, row: usize) f32 {
     const dimensions = query.len;
+    assert(dimensions >= 1 and (row + 1) * dimensions <= matrix.len);
+    assert(norms == null or row < norms.?.len);
     const vector = matrix[row * dimensions ..][0..dimensions];
     if (norms) |given| {
         return cosineOf(dot(query, vector), query_norm, given[row]);
@@ -150,6 +208,16 @@ const WorstFirstHeap = struct {
     score: []f32,
     len: usize,
 
+    /// Keeps (score, index) if the heap has room or it ranks before the worst entry.
+    fn offer(heap: *WorstFirstHeap, score: f32, index: i32) void {
+        assert(heap.len <= heap.index.len);
+        if (heap.len < heap.index.len) {
+            heap.push(score, index);
+        } else if (ranksBefore(score, index, heap.score[0], heap.index[0])) {
+            heap.replaceWorst(score, index);
+        }
+    }
+
     fn push(heap: *WorstFirstHeap, score: f32, index: i32) void {
         assert(heap.len < heap.index.len);
         var child = heap.len;
@@ -199,10 +267,12 @@ const WorstFirstHeap = struct {
     }
 
     fn ranksBeforeAt(heap: *const WorstFirstHeap, a: usize, b: usize) bool {
+        assert(a < heap.len and b < heap.len);
         return ranksBefore(heap.score[a], heap.index[a], heap.score[b], heap.index[b]);
     }
 
     fn swap(heap: *WorstFirstHeap, a: usize, b: usize) void {
+        assert(a < heap.len and b < heap.len);
         std.mem.swap(i32, &heap.index[a], &heap.index[b]);
         std.mem.swap(f32, &heap.score[a], &heap.score[b]);
     }
@@ -332,6 +402,19 @@ test "a dropped or repeated element in any tail is detected" {
     }
 }
 
+/// Top-k of a single query, as a batch of one.
+fn topKOne(query: []const f32, matrix: []const f32, norms: ?[]const f32, first_row: u32, out_index: []i32, out_score: []f32) void {
+    var query_norm: [1]f64 = undefined;
+    const batch = TopKBatch{
+        .queries = query,
+        .dimensions = @intCast(query.len),
+        .matrix = matrix,
+        .norms = norms,
+        .first_row = first_row,
+    };
+    cosineTopK(batch, &query_norm, out_index, out_score);
+}
+
 fn expectTopK(
     query: []const f32,
     matrix: []const f32,
@@ -342,7 +425,7 @@ fn expectTopK(
     var index: [16]i32 = undefined;
     var score: [16]f32 = undefined;
     const k = expected_index.len;
-    cosineTopK(query, matrix, norms, index[0..k], score[0..k]);
+    topKOne(query, matrix, norms, 0, index[0..k], score[0..k]);
     try testing.expectEqualSlices(i32, expected_index, index[0..k]);
     for (expected_score, score[0..k]) |want, got| {
         if (std.math.isNan(want)) {
@@ -414,10 +497,119 @@ test "top-k returns the head of the fully ranked cosine scores" {
     for ([_]usize{ 1, 2, 3, 7, 64, 199, 200 }) |k| {
         var index: [rows]i32 = undefined;
         var score: [rows]f32 = undefined;
-        cosineTopK(&query, &matrix, null, index[0..k], score[0..k]);
+        topKOne(&query, &matrix, null, 0, index[0..k], score[0..k]);
         try testing.expectEqualSlices(i32, ranked[0..k], index[0..k]);
         for (index[0..k], score[0..k]) |row, got| {
             try testing.expectEqual(@as(u32, @bitCast(scores[@intCast(row)])), @as(u32, @bitCast(got)));
         }
+    }
+}
+
+test "a row range scores its rows as the whole matrix does, and ranks them by absolute index" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0006);
+    const random = prng.random();
+    const dimensions = 9;
+    const rows = 40;
+    var matrix: [rows * dimensions]f32 = undefined;
+    var query: [dimensions]f32 = undefined;
+    fillRandom(random, &matrix);
+    fillRandom(random, &query);
+    @memcpy(matrix[30 * dimensions ..][0..dimensions], matrix[12 * dimensions ..][0..dimensions]);
+    var norms: [rows]f32 = undefined;
+    for (&norms, 0..) |*norm, row| norm.* = @floatCast(@sqrt(sumOfSquares(matrix[row * dimensions ..][0..dimensions])) * 1.5);
+    for ([_]?[]const f32{ null, &norms }) |given| {
+        var all: [rows]f32 = undefined;
+        cosine(&query, &matrix, given, &all);
+        for ([_]u32{ 0, 1, 12, 13, 39 }) |first_row| {
+            const count = rows - first_row;
+            var part: [rows]f32 = undefined;
+            const part_norms: ?[]const f32 = if (given) |n| n[first_row..] else null;
+            cosine(&query, matrix[first_row * dimensions ..], part_norms, part[0..count]);
+            try testing.expectEqualSlices(u8, std.mem.sliceAsBytes(all[first_row..]), std.mem.sliceAsBytes(part[0..count]));
+
+            var ranked: [rows]i32 = undefined;
+            for (ranked[0..count], first_row..) |*index, row| index.* = @intCast(row);
+            std.sort.insertion(i32, ranked[0..count], &all, lessByScore(rows));
+            const k = @min(count, 5);
+            var index: [rows]i32 = undefined;
+            var score: [rows]f32 = undefined;
+            topKOne(&query, matrix[first_row * dimensions ..], part_norms, first_row, index[0..k], score[0..k]);
+            try testing.expectEqualSlices(i32, ranked[0..k], index[0..k]);
+            for (index[0..k], score[0..k]) |row, got| try testing.expectEqual(all[@intCast(row)], got);
+        }
+    }
+}
+
+fn lessByScore(comptime rows: usize) fn (*const [rows]f32, i32, i32) bool {
+    return struct {
+        fn lessThan(scores: *const [rows]f32, a: i32, b: i32) bool {
+            return ranksBefore(scores[@intCast(a)], a, scores[@intCast(b)], b);
+        }
+    }.lessThan;
+}
+
+test "each query of a batch gets, bit for bit, what it gets alone, at every tail length" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0007);
+    const random = prng.random();
+    const rows_max_test = 37;
+    const query_count_max = 9;
+    const buffer = try testing.allocator.alloc(f32, (rows_max_test + query_count_max) * 4096);
+    defer testing.allocator.free(buffer);
+    var norms: [rows_max_test]f32 = undefined;
+    var query_norms: [query_count_max]f64 = undefined;
+    var batch_index: [query_count_max * rows_max_test]i32 = undefined;
+    var batch_score: [query_count_max * rows_max_test]f32 = undefined;
+    for (tail_lengths) |dimensions| {
+        const rows = random.intRangeAtMost(usize, 1, rows_max_test);
+        const query_count = random.intRangeAtMost(usize, 1, query_count_max);
+        const matrix = buffer[0 .. rows * dimensions];
+        const queries = buffer[rows * dimensions ..][0 .. query_count * dimensions];
+        fillRandom(random, matrix);
+        fillRandom(random, queries);
+        // Exact ties: a row repeated, and a query equal to a row.
+        if (rows >= 3) @memcpy(matrix[2 * dimensions ..][0..dimensions], matrix[0..dimensions]);
+        @memcpy(queries[0..dimensions], matrix[(rows - 1) * dimensions ..][0..dimensions]);
+        for (norms[0..rows], 0..) |*norm, row| norm.* = @floatCast(@sqrt(sumOfSquares(matrix[row * dimensions ..][0..dimensions])));
+        for ([_]?[]const f32{ null, norms[0..rows] }) |given| {
+            const k = random.intRangeAtMost(usize, 1, rows);
+            const first_row = random.uintAtMost(u32, 1000);
+            const batch = TopKBatch{ .queries = queries, .dimensions = @intCast(dimensions), .matrix = matrix, .norms = given, .first_row = first_row };
+            cosineTopK(batch, query_norms[0..query_count], batch_index[0 .. query_count * k], batch_score[0 .. query_count * k]);
+            for (0..query_count) |q| {
+                var index: [rows_max_test]i32 = undefined;
+                var score: [rows_max_test]f32 = undefined;
+                topKOne(queries[q * dimensions ..][0..dimensions], matrix, given, first_row, index[0..k], score[0..k]);
+                try testing.expectEqualSlices(i32, index[0..k], batch_index[q * k ..][0..k]);
+                try testing.expectEqualSlices(u8, std.mem.sliceAsBytes(score[0..k]), std.mem.sliceAsBytes(batch_score[q * k ..][0..k]));
+            }
+        }
+    }
+}
+
+test "a batch of the largest size gives each query its lone result" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0008);
+    const random = prng.random();
+    const dimensions = 5;
+    const rows = 6;
+    const k = 3;
+    const queries = try testing.allocator.alloc(f32, queries_max * dimensions);
+    defer testing.allocator.free(queries);
+    const query_norms = try testing.allocator.alloc(f64, queries_max);
+    defer testing.allocator.free(query_norms);
+    const batch_index = try testing.allocator.alloc(i32, queries_max * k);
+    defer testing.allocator.free(batch_index);
+    const batch_score = try testing.allocator.alloc(f32, queries_max * k);
+    defer testing.allocator.free(batch_score);
+    var matrix: [rows * dimensions]f32 = undefined;
+    fillRandom(random, &matrix);
+    fillRandom(random, queries);
+    const batch = TopKBatch{ .queries = queries, .dimensions = dimensions, .matrix = &matrix, .norms = null, .first_row = 7 };
+    cosineTopK(batch, query_norms, batch_index, batch_score);
+    for (0..queries_max) |q| {
+        var index: [k]i32 = undefined;
+        var score: [k]f32 = undefined;
+        topKOne(queries[q * dimensions ..][0..dimensions], &matrix, null, 7, &index, &score);
+        try testing.expectEqualSlices(i32, &index, batch_index[q * k ..][0..k]);
+        try testing.expectEqualSlices(u8, std.mem.asBytes(&score), std.mem.sliceAsBytes(batch_score[q * k ..][0..k]));
     }
 }

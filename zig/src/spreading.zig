@@ -2,17 +2,29 @@
 //! the exact order of the kernel contract, so that every implementation
 //! returns bit-identical activations. No fused multiply-add: this file keeps
 //! the default (strict) float mode and writes every product and sum apart.
+//!
+//! The work of a call is proportional to the seeds, the nodes reached and the
+//! edges they fire along, never to the node count: the node tables live in
+//! the arena's retained region, clean between calls, and each call cleans
+//! only the entries it touched. Only the dense output fills every node.
 
 const std = @import("std");
-const ScratchArena = @import("allocator.zig").ScratchArena;
+const allocator = @import("allocator.zig");
+const Arena = allocator.Arena;
 
 const assert = std.debug.assert;
 
 pub const depth_max: u32 = 32;
 /// Node ids travel as i32.
 pub const node_count_max: u32 = std.math.maxInt(i32);
+/// Offsets travel as i32.
+pub const edge_count_max: u64 = std.math.maxInt(i32);
+/// Bytes of node tables per node: activation f32, delta f32, fired u8.
+pub const table_bytes_per_node = 9;
 
-/// CSR adjacency: the edges of node u are `offsets[u]..offsets[u + 1]`.
+/// CSR adjacency: the edges of node u are `offsets[u]..offsets[u + 1]`. The
+/// caller validated it once, but it may change under a running call, so the
+/// traversal re-checks each part it follows.
 pub const Graph = struct {
     offsets: []const i32,
     targets: []const i32,
@@ -20,6 +32,7 @@ pub const Graph = struct {
 
     pub fn nodeCount(graph: Graph) u32 {
         assert(graph.offsets.len >= 1);
+        assert(graph.targets.len == graph.weights.len);
         return @intCast(graph.offsets.len - 1);
     }
 };
@@ -38,159 +51,358 @@ pub const Params = struct {
     threshold: f32,
 };
 
-pub const Output = struct {
-    activation: []f32,
-    /// Hop at which each node was first reached; -1 for nodes never reached.
-    first_hop: []i32,
+/// The output modes; the numeric values are part of the ABI (`engram_spread`).
+pub const Mode = enum(u32) { dense = 0, sparse = 1 };
+
+pub const Output = union(Mode) {
+    /// One entry per node: 0 and -1 for nodes never activated.
+    dense: struct { activation: []f32, first_hop: []i32 },
+    /// The first `capacity` nodes in activation order: seeds ascending, then
+    /// the nodes first reached at hop 1 ascending, then hop 2, and so on.
+    sparse: struct { node: []i32, activation: []f32, first_hop: []i32 },
 };
 
-pub const Error = error{ InvalidArgument, OutOfMemory };
+pub const Error = error{ InvalidArgument, OutOfMemory, ArenaOverflow, ArenaPanic };
 
-/// Fills `out` and returns the number of nodes with an activation above 0.
-/// The graph must be valid (the caller checked it once, when it was built).
-/// Each seed is read exactly once and checked as it is read, since the seed
-/// buffer belongs to the caller: a seed outside 0..node_count-1 or an
-/// activation outside (0, 1] fails with `error.InvalidArgument`, leaving
-/// `out` unspecified.
-pub fn spread(scratch: *ScratchArena, graph: Graph, seeds: Seeds, params: Params, out: Output) Error!u32 {
+/// Writes `out` and returns the number of nodes with an activation above 0.
+/// Every seed and every part of the graph the traversal follows is checked
+/// as it is read; a failed check is `error.InvalidArgument`, with `out`
+/// unspecified. Any other error leaves `out` untouched.
+pub fn spread(arena: *Arena, graph: Graph, seeds: Seeds, params: Params, out: Output) Error!u32 {
     const node_count = graph.nodeCount();
     assert(node_count <= node_count_max);
-    assert(out.activation.len == node_count and out.first_hop.len == node_count);
     assert(params.hop_factors.len >= 1 and params.hop_factors.len <= depth_max);
     assert(seeds.nodes.len == seeds.activations.len);
-    if (std.debug.runtime_safety) assertValid(graph);
-
-    @memset(out.activation, 0);
-    @memset(out.first_hop, -1);
+    assertOutput(out, node_count);
+    if (graph.offsets[0] != 0) return error.InvalidArgument;
+    if (graph.offsets[node_count] != graph.targets.len) return error.InvalidArgument;
     if (node_count == 0) {
         // No node id is inside an empty graph.
         if (seeds.nodes.len != 0) return error.InvalidArgument;
         return 0;
     }
 
-    var work = try Work.init(scratch, node_count);
-    var frontier_len = try work.seed(seeds, out);
-    for (params.hop_factors, 1..) |hop_factor, hop| {
-        if (frontier_len == 0) break;
-        work.propagate(graph, frontier_len, hop_factor);
-        frontier_len = work.apply(@intCast(hop), params, out);
+    var work = Work{
+        .tables = try takeTables(arena, node_count),
+        .lists = try Lists.init(arena, node_count),
+        .node_count = node_count,
+        .radix_passes = radixPasses(node_count),
+    };
+    arena.beginRetainedUse();
+    defer {
+        work.clean();
+        arena.endRetainedUse();
     }
-    return countActivated(out.activation);
+    try work.seed(seeds);
+    for (params.hop_factors, 1..) |hop_factor, hop| {
+        if (work.frontier_len == 0) break;
+        try work.propagate(graph, hop_factor);
+        work.apply(@intCast(hop), params);
+    }
+    work.write(out);
+    const reached_count = work.reached_len;
+    assert(reached_count <= node_count);
+    return reached_count;
 }
 
-/// Sentinel of `Work.fired_hop` for a node that has not fired.
+fn assertOutput(out: Output, node_count: u32) void {
+    switch (out) {
+        .dense => |dense| assert(dense.activation.len == node_count and dense.first_hop.len == node_count),
+        .sparse => |sparse| {
+            assert(sparse.activation.len == sparse.node.len and sparse.first_hop.len == sparse.node.len);
+            assert(sparse.node.len <= std.math.maxInt(u32));
+        },
+    }
+}
+
+/// Sentinel of `Tables.fired` for a node that has not fired.
 const fired_never: u8 = std.math.maxInt(u8);
 
 comptime {
     assert(depth_max < fired_never);
 }
 
-/// Per-call scratch, all of it from the call's arena.
-const Work = struct {
+/// The per-node state, clean (0, 0, `fired_never`) between calls.
+const Tables = struct {
+    activation: []f32,
     /// Activation each node receives in the current hop.
     delta: []f32,
-    /// One bit per node that received an edge this hop (or a seed at hop 0);
-    /// scanning it yields those nodes in ascending order.
-    touched: []u64,
+    /// Hop at which each node last fired, or `fired_never`.
+    fired: []u8,
+
+    /// The tables of `capacity` nodes laid out in `bytes`, cut to `node_count`.
+    fn in(bytes: []align(allocator.memory_alignment) u8, capacity: u32, node_count: u32) Tables {
+        assert(node_count <= capacity);
+        assert(bytes.len >= @as(usize, capacity) * table_bytes_per_node);
+        const floats: [*]f32 = @ptrCast(bytes.ptr);
+        const fired_start = @as(usize, capacity) * 2 * @sizeOf(f32);
+        return .{
+            .activation = floats[0..node_count],
+            .delta = floats[capacity..][0..node_count],
+            .fired = bytes[fired_start..][0..node_count],
+        };
+    }
+
+    fn fill(tables: Tables) void {
+        @memset(tables.activation, 0);
+        @memset(tables.delta, 0);
+        @memset(tables.fired, fired_never);
+    }
+};
+
+/// The retained tables if they are big enough; else new ones, cleaned once.
+fn takeTables(arena: *Arena, node_count: u32) Error!Tables {
+    assert(node_count >= 1);
+    const retained = arena.retained();
+    const capacity = retained.len / table_bytes_per_node;
+    if (capacity >= node_count) return Tables.in(retained, @intCast(capacity), node_count);
+    const region = try arena.retain(@as(usize, node_count) * table_bytes_per_node);
+    assert(region.retained == (arena.retained().len == region.bytes.len));
+    const tables = Tables.in(region.bytes, node_count, node_count);
+    tables.fill();
+    arena.countCleaning();
+    return tables;
+}
+
+/// The per-call lists, `node_count` entries each, from the arena's scratch.
+const Lists = struct {
     /// Nodes firing at the current hop, ascending, and their energies. The
     /// next frontier overwrites it once the current one has propagated.
     frontier_node: []u32,
     frontier_energy: []f32,
-    /// Hop at which each node last fired, or `fired_never`.
-    fired_hop: []u8,
+    /// Nodes whose delta turned non-zero this hop (the seeds, at hop 0); and
+    /// the other buffer of its radix sort.
+    touched: []u32,
+    spare: []u32,
+    /// Every node activated, in activation order, and the hop it was first reached at.
+    reached_node: []u32,
+    reached_hop: []u8,
 
-    fn init(scratch: *ScratchArena, node_count: u32) error{OutOfMemory}!Work {
+    fn init(arena: *Arena, node_count: u32) Error!Lists {
         assert(node_count >= 1);
-        const work = Work{
-            .delta = try scratch.alloc(f32, node_count),
-            .touched = try scratch.alloc(u64, (node_count + 63) / 64),
-            .frontier_node = try scratch.alloc(u32, node_count),
-            .frontier_energy = try scratch.alloc(f32, node_count),
-            .fired_hop = try scratch.alloc(u8, node_count),
+        const lists = Lists{
+            .frontier_node = try arena.alloc(u32, node_count),
+            .frontier_energy = try arena.alloc(f32, node_count),
+            .touched = try arena.alloc(u32, node_count),
+            .spare = try arena.alloc(u32, node_count),
+            .reached_node = try arena.alloc(u32, node_count),
+            .reached_hop = try arena.alloc(u8, node_count),
         };
-        @memset(work.delta, 0);
-        @memset(work.touched, 0);
-        @memset(work.fired_hop, fired_never);
-        return work;
-    }
-
-    fn markTouched(work: *Work, node: u32) void {
-        work.touched[node / 64] |= @as(u64, 1) << @intCast(node % 64);
-    }
-
-    /// Sums and caps the seeds; returns the size of the hop-0 frontier.
-    fn seed(work: *Work, seeds: Seeds, out: Output) error{InvalidArgument}!u32 {
-        const node_count = out.activation.len;
-        for (seeds.nodes, seeds.activations) |node_id, activation| {
-            if (node_id < 0 or node_id >= node_count) return error.InvalidArgument;
-            if (!(activation > 0 and activation <= 1)) return error.InvalidArgument;
-            const node: u32 = @intCast(node_id);
-            out.activation[node] += activation;
-            work.markTouched(node);
-        }
-        var frontier_len: u32 = 0;
-        for (work.touched, 0..) |*word, word_index| {
-            var bits = word.*;
-            word.* = 0;
-            while (bits != 0) : (bits &= bits - 1) {
-                const node: u32 = @intCast(word_index * 64 + @ctz(bits));
-                const activation = capAtOne(out.activation[node]);
-                out.activation[node] = activation;
-                out.first_hop[node] = 0;
-                work.fired_hop[node] = 0;
-                work.frontier_node[frontier_len] = node;
-                work.frontier_energy[frontier_len] = activation;
-                frontier_len += 1;
-            }
-        }
-        assert(frontier_len >= 1 or seeds.nodes.len == 0);
-        return frontier_len;
-    }
-
-    fn propagate(work: *Work, graph: Graph, frontier_len: u32, hop_factor: f32) void {
-        assert(frontier_len >= 1 and frontier_len <= work.frontier_node.len);
-        for (work.frontier_node[0..frontier_len], work.frontier_energy[0..frontier_len]) |node, energy| {
-            const edges_begin: usize = @intCast(graph.offsets[node]);
-            const edges_end: usize = @intCast(graph.offsets[node + 1]);
-            const targets = graph.targets[edges_begin..edges_end];
-            for (targets, graph.weights[edges_begin..edges_end]) |target_id, weight| {
-                const target: u32 = @intCast(target_id);
-                const contribution = (energy * weight) * hop_factor;
-                work.delta[target] += contribution;
-                work.markTouched(target);
-            }
-        }
-    }
-
-    /// Applies the deltas of `hop` in ascending node order; returns the size
-    /// of the next frontier.
-    fn apply(work: *Work, hop: u8, params: Params, out: Output) u32 {
-        assert(hop >= 1 and hop <= depth_max);
-        var frontier_len: u32 = 0;
-        for (work.touched, 0..) |*word, word_index| {
-            var bits = word.*;
-            word.* = 0;
-            while (bits != 0) : (bits &= bits - 1) {
-                const node: u32 = @intCast(word_index * 64 + @ctz(bits));
-                const delta = work.delta[node];
-                work.delta[node] = 0;
-                if (!(delta > 0)) continue;
-                const before = out.activation[node];
-                const applied = capAtOne(before + delta) - before;
-                out.activation[node] = before + applied;
-                if (out.first_hop[node] == -1) out.first_hop[node] = hop;
-                if (applied >= params.threshold and !isRefractory(work.fired_hop[node], hop, params.refractory_hops)) {
-                    work.fired_hop[node] = hop;
-                    work.frontier_node[frontier_len] = node;
-                    work.frontier_energy[frontier_len] = applied;
-                    frontier_len += 1;
-                }
-            }
-        }
-        assert(frontier_len <= work.frontier_node.len);
-        return frontier_len;
+        assert(lists.touched.len == node_count and lists.reached_hop.len == node_count);
+        return lists;
     }
 };
+
+const Work = struct {
+    tables: Tables,
+    lists: Lists,
+    node_count: u32,
+    radix_passes: u8,
+    frontier_len: u32 = 0,
+    touched_len: u32 = 0,
+    reached_len: u32 = 0,
+
+    /// Sums the seeds in the order given, then caps them and makes them the
+    /// hop-0 frontier in ascending node order.
+    fn seed(work: *Work, seeds: Seeds) error{InvalidArgument}!void {
+        assert(work.touched_len == 0 and work.reached_len == 0);
+        const activation = work.tables.activation;
+        for (seeds.nodes, seeds.activations) |node_id, seed_activation| {
+            if (node_id < 0 or node_id >= work.node_count) return error.InvalidArgument;
+            if (!(seed_activation > 0 and seed_activation <= 1)) return error.InvalidArgument;
+            const node: u32 = @intCast(node_id);
+            // A seed's activation is above 0 once added, so no node is listed twice.
+            if (activation[node] == 0) work.appendTouched(node);
+            activation[node] += seed_activation;
+        }
+        work.sortTouched();
+        for (work.lists.touched[0..work.touched_len]) |node| {
+            activation[node] = capAtOne(activation[node]);
+            work.tables.fired[node] = 0;
+            work.appendReached(node, 0);
+            work.appendFrontier(node, activation[node]);
+        }
+        work.touched_len = 0;
+    }
+
+    /// Sends each frontier node's energy along its edges, in CSR order.
+    fn propagate(work: *Work, graph: Graph, hop_factor: f32) error{InvalidArgument}!void {
+        assert(work.frontier_len >= 1 and work.touched_len == 0);
+        const edge_count = graph.targets.len;
+        const frontier = work.lists.frontier_node[0..work.frontier_len];
+        for (frontier, work.lists.frontier_energy[0..work.frontier_len]) |node, energy| {
+            const begin = graph.offsets[node];
+            const end = graph.offsets[node + 1];
+            if (!(begin >= 0 and begin <= end and end <= edge_count)) return error.InvalidArgument;
+            const edges_begin: usize = @intCast(begin);
+            const edges_end: usize = @intCast(end);
+            try work.fire(graph.targets[edges_begin..edges_end], graph.weights[edges_begin..edges_end], energy, hop_factor);
+        }
+    }
+
+    fn fire(work: *Work, targets: []const i32, weights: []const f32, energy: f32, hop_factor: f32) error{InvalidArgument}!void {
+        assert(targets.len == weights.len);
+        const delta = work.tables.delta;
+        for (targets, weights) |target_id, weight| {
+            if (target_id < 0 or target_id >= work.node_count) return error.InvalidArgument;
+            const target: u32 = @intCast(target_id);
+            const contribution = (energy * weight) * hop_factor;
+            // `!= 0` is `> 0` for valid weights; it also lists a node a bad
+            // weight makes negative or NaN, so that the cleaning finds it.
+            if (delta[target] == 0 and contribution != 0) {
+                // Only a bad weight can cancel a delta back to 0 and list a node twice.
+                if (work.touched_len == work.node_count) return error.InvalidArgument;
+                work.appendTouched(target);
+            }
+            delta[target] += contribution;
+        }
+    }
+
+    /// Applies the deltas of `hop` in ascending node order and builds the
+    /// next frontier.
+    fn apply(work: *Work, hop: u8, params: Params) void {
+        assert(hop >= 1 and hop <= depth_max);
+        assert(work.touched_len <= work.node_count);
+        work.sortTouched();
+        const tables = work.tables;
+        work.frontier_len = 0;
+        for (work.lists.touched[0..work.touched_len]) |node| {
+            const delta = tables.delta[node];
+            tables.delta[node] = 0;
+            // Always true for valid weights; a node listed twice gets 0 the second time.
+            if (!(delta > 0)) continue;
+            const before = tables.activation[node];
+            const applied = capAtOne(before + delta) - before;
+            tables.activation[node] = before + applied;
+            if (before == 0) work.appendReached(node, hop);
+            if (applied >= params.threshold and !isRefractory(tables.fired[node], hop, params.refractory_hops)) {
+                tables.fired[node] = hop;
+                work.appendFrontier(node, applied);
+            }
+        }
+        work.touched_len = 0;
+    }
+
+    fn write(work: *const Work, out: Output) void {
+        const reached = work.lists.reached_node[0..work.reached_len];
+        const hops = work.lists.reached_hop[0..work.reached_len];
+        const activation = work.tables.activation;
+        switch (out) {
+            .dense => |dense| {
+                @memset(dense.activation, 0);
+                @memset(dense.first_hop, -1);
+                for (reached, hops) |node, hop| {
+                    dense.activation[node] = activation[node];
+                    dense.first_hop[node] = hop;
+                }
+            },
+            .sparse => |sparse| {
+                const written = @min(sparse.node.len, reached.len);
+                for (reached[0..written], hops[0..written], 0..) |node, hop, i| {
+                    sparse.node[i] = @intCast(node);
+                    sparse.activation[i] = activation[node];
+                    sparse.first_hop[i] = hop;
+                }
+            },
+        }
+    }
+
+    /// Puts back every table entry the call changed: those of the reached
+    /// nodes and of the nodes touched in an unfinished hop (or seeding).
+    fn clean(work: *Work) void {
+        assert(work.reached_len <= work.node_count and work.touched_len <= work.node_count);
+        const tables = work.tables;
+        for (work.lists.reached_node[0..work.reached_len]) |node| {
+            tables.activation[node] = 0;
+            tables.fired[node] = fired_never;
+        }
+        for (work.lists.touched[0..work.touched_len]) |node| {
+            tables.activation[node] = 0;
+            tables.delta[node] = 0;
+        }
+        work.reached_len = 0;
+        work.touched_len = 0;
+    }
+
+    fn appendTouched(work: *Work, node: u32) void {
+        assert(work.touched_len < work.node_count);
+        work.lists.touched[work.touched_len] = node;
+        work.touched_len += 1;
+    }
+
+    fn appendReached(work: *Work, node: u32, hop: u8) void {
+        // A node is reached once: when its activation leaves 0, which it never returns to.
+        assert(work.reached_len < work.node_count);
+        work.lists.reached_node[work.reached_len] = node;
+        work.lists.reached_hop[work.reached_len] = hop;
+        work.reached_len += 1;
+    }
+
+    fn appendFrontier(work: *Work, node: u32, energy: f32) void {
+        assert(work.frontier_len < work.node_count);
+        work.lists.frontier_node[work.frontier_len] = node;
+        work.lists.frontier_energy[work.frontier_len] = energy;
+        work.frontier_len += 1;
+    }
+
+    fn sortTouched(work: *Work) void {
+        const touched = work.lists.touched[0..work.touched_len];
+        const sorted = sortAscending(touched, work.lists.spare[0..work.touched_len], work.radix_passes);
+        if (sorted.ptr == work.lists.spare.ptr) std.mem.swap([]u32, &work.lists.touched, &work.lists.spare);
+        assert(work.lists.touched.ptr == sorted.ptr);
+    }
+};
+
+/// Lists up to this long are sorted by insertion, longer ones by radix.
+const insertion_sort_len_max = 64;
+
+/// Digits of 8 bits that the largest node id needs, at least 1.
+fn radixPasses(node_count: u32) u8 {
+    assert(node_count >= 1);
+    const largest = node_count - 1;
+    const bits: u8 = 32 - @clz(largest);
+    const passes = @max(1, (bits + 7) / 8);
+    assert(passes >= 1 and passes <= 4);
+    return passes;
+}
+
+/// Sorts `keys` ascending, each below 2^(8 * passes); returns the buffer that
+/// holds the result, `keys` or `spare`.
+fn sortAscending(keys: []u32, spare: []u32, passes: u8) []u32 {
+    assert(keys.len == spare.len);
+    assert(passes >= 1 and passes <= 4);
+    if (keys.len <= insertion_sort_len_max) {
+        std.sort.insertion(u32, keys, {}, std.sort.asc(u32));
+        return keys;
+    }
+    var from = keys;
+    var to = spare;
+    for (0..passes) |pass| {
+        radixPass(from, to, @intCast(pass * 8));
+        std.mem.swap([]u32, &from, &to);
+    }
+    return from;
+}
+
+/// One stable counting pass of an LSD radix sort, on the byte at `shift`.
+fn radixPass(from: []const u32, to: []u32, shift: u5) void {
+    assert(from.len == to.len);
+    assert(shift % 8 == 0);
+    var counts = [_]u32{0} ** 256;
+    for (from) |key| counts[(key >> shift) & 0xff] += 1;
+    var start: u32 = 0;
+    for (&counts) |*count| {
+        const n = count.*;
+        count.* = start;
+        start += n;
+    }
+    assert(start == from.len);
+    for (from) |key| {
+        const digit = (key >> shift) & 0xff;
+        to[counts[digit]] = key;
+        counts[digit] += 1;
+    }
+}
 
 /// `min(1, x)` as Java's `Math.min(1f, x)` computes it, NaN included.
 fn capAtOne(x: f32) f32 {
@@ -203,26 +415,8 @@ fn isRefractory(fired_hop: u8, hop: u8, refractory_hops: u32) bool {
     return @as(u64, hop) < @as(u64, fired_hop) + @as(u64, refractory_hops) + 1;
 }
 
-fn countActivated(activation: []const f32) u32 {
-    var count: u32 = 0;
-    for (activation) |a| count += @intFromBool(a > 0);
-    return count;
-}
-
-/// The graph invariants the Java side establishes once per graph; checked
-/// again here only in builds with runtime safety, as it costs O(n + m).
-fn assertValid(graph: Graph) void {
-    const node_count = graph.nodeCount();
-    assert(graph.offsets[0] == 0);
-    for (graph.offsets[0..node_count], graph.offsets[1..]) |begin, end| assert(begin <= end);
-    const edge_count: usize = @intCast(graph.offsets[node_count]);
-    assert(graph.targets.len == edge_count and graph.weights.len == edge_count);
-    for (graph.targets) |target| assert(target >= 0 and target < node_count);
-    for (graph.weights) |weight| assert(weight >= 0 and weight <= 1);
-}
-
 const testing = std.testing;
-const allocator_module = @import("allocator.zig");
+const arena_config = @import("arena_config.zig");
 
 const Result = struct {
     activation: []f32,
@@ -235,6 +429,18 @@ const Result = struct {
     }
 };
 
+fn testArena(capacity_bytes: u64, overflow: arena_config.Overflow) !*Arena {
+    return Arena.create(.{ .capacity_bytes = capacity_bytes, .overflow = overflow });
+}
+
+/// One call on `arena`, owning it as an exported entry point does.
+fn spreadOn(arena: *Arena, graph: Graph, seeds: Seeds, params: Params, out: Output) Error!u32 {
+    arena.beginCall() catch unreachable;
+    defer arena.endCall();
+    return spread(arena, graph, seeds, params, out);
+}
+
+/// The dense result, on an arena of its own.
 fn run(graph: Graph, seeds: Seeds, params: Params) !Result {
     const node_count = graph.nodeCount();
     var result = Result{
@@ -243,13 +449,24 @@ fn run(graph: Graph, seeds: Seeds, params: Params) !Result {
         .activated_count = 0,
     };
     errdefer result.deinit();
-    var scratch = ScratchArena.init(allocator_module.capacity_bytes_default);
-    defer scratch.deinit();
-    result.activated_count = try spread(&scratch, graph, seeds, params, .{
+    const arena = try testArena(arena_config.capacity_bytes_min, .@"error");
+    defer arena.destroy() catch unreachable;
+    result.activated_count = try spreadOn(arena, graph, seeds, params, .{ .dense = .{
         .activation = result.activation,
         .first_hop = result.first_hop,
-    });
+    } });
+    try expectTablesClean(arena);
     return result;
+}
+
+/// Every entry of the retained tables holds its clean value.
+fn expectTablesClean(arena: *Arena) !void {
+    const region = arena.memory[0..arena.retained_bytes];
+    const capacity = region.len / table_bytes_per_node;
+    try testing.expectEqual(region.len, capacity * table_bytes_per_node);
+    // Activations and deltas (+0.0, all bits clear), then the fired hops.
+    try testing.expect(std.mem.allEqual(u8, region[0 .. 8 * capacity], 0));
+    try testing.expect(std.mem.allEqual(u8, region[8 * capacity ..], fired_never));
 }
 
 fn expectResult(result: Result, activation: []const f32, first_hop: []const i32, activated_count: u32) !void {
@@ -428,7 +645,7 @@ test "an empty graph and an empty seed list activate nothing" {
 }
 
 /// The contract's algorithm written densely, node by node, as the oracle for
-/// the frontier and bitset bookkeeping of `spread`.
+/// the tables and lists of `spread`.
 fn referenceSpread(graph: Graph, seeds: Seeds, params: Params, activation: []f32, first_hop: []i32) !u32 {
     const node_count = graph.nodeCount();
     const energy = try testing.allocator.alloc(f32, node_count);
@@ -508,27 +725,28 @@ test "a seed outside the graph or outside (0, 1] is refused" {
     }));
 }
 
-test "random graphs with cycles and self-loops match the dense reference bit for bit" {
-    var prng = std.Random.DefaultPrng.init(0x5eed_0003);
-    const random = prng.random();
+/// A random graph of at most `RandomCase.nodes_max` nodes, with cycles,
+/// self-loops and parallel edges, random seeds and parameters.
+const RandomCase = struct {
+    const nodes_max = 64;
     const refractory_choices = [_]u32{ 0, 1, 2, 3, 5, depth_max, std.math.maxInt(u32) };
-    var offsets: [65]i32 = undefined;
-    var targets: [400]i32 = undefined;
-    var weights: [400]f32 = undefined;
-    var seed_nodes: [12]i32 = undefined;
-    var seed_activations: [12]f32 = undefined;
-    var hop_factors: [depth_max]f32 = undefined;
-    var activation: [64]f32 = undefined;
-    var first_hop: [64]i32 = undefined;
 
-    for (0..1500) |_| {
-        const node_count = random.intRangeAtMost(u32, 1, 64);
-        offsets[0] = 0;
-        for (1..node_count + 1) |u| {
-            offsets[u] = offsets[u - 1] + random.intRangeAtMost(i32, 0, 6);
-        }
-        const edge_count: usize = @intCast(offsets[node_count]);
-        for (targets[0..edge_count], weights[0..edge_count]) |*target, *weight| {
+    offsets: [nodes_max + 1]i32 = undefined,
+    targets: [6 * nodes_max]i32 = undefined,
+    weights: [6 * nodes_max]f32 = undefined,
+    seed_nodes: [12]i32 = undefined,
+    seed_activations: [12]f32 = undefined,
+    hop_factors: [depth_max]f32 = undefined,
+    graph: Graph = undefined,
+    seeds: Seeds = undefined,
+    params: Params = undefined,
+
+    fn generate(case: *RandomCase, random: std.Random) void {
+        const node_count = random.intRangeAtMost(u32, 1, nodes_max);
+        case.offsets[0] = 0;
+        for (1..node_count + 1) |u| case.offsets[u] = case.offsets[u - 1] + random.intRangeAtMost(i32, 0, 6);
+        const edge_count: usize = @intCast(case.offsets[node_count]);
+        for (case.targets[0..edge_count], case.weights[0..edge_count]) |*target, *weight| {
             target.* = random.intRangeLessThan(i32, 0, @intCast(node_count));
             weight.* = switch (random.uintLessThan(u8, 8)) {
                 0 => 0,
@@ -536,24 +754,22 @@ test "random graphs with cycles and self-loops match the dense reference bit for
                 else => random.float(f32),
             };
         }
-        const seed_count = random.uintAtMost(usize, seed_nodes.len);
-        for (seed_nodes[0..seed_count], seed_activations[0..seed_count]) |*node, *a| {
+        const seed_count = random.uintAtMost(usize, case.seed_nodes.len);
+        for (case.seed_nodes[0..seed_count], case.seed_activations[0..seed_count]) |*node, *a| {
             node.* = random.intRangeLessThan(i32, 0, @intCast(node_count));
             a.* = if (random.boolean()) 1 else 1 - random.float(f32);
         }
         const max_depth = random.intRangeAtMost(u32, 1, depth_max);
         const rate = random.float(f32);
-        for (hop_factors[0..max_depth], 1..) |*factor, hop| {
-            factor.* = @exp(-rate * @as(f32, @floatFromInt(hop)));
-        }
-        const graph = Graph{
-            .offsets = offsets[0 .. node_count + 1],
-            .targets = targets[0..edge_count],
-            .weights = weights[0..edge_count],
+        for (case.hop_factors[0..max_depth], 1..) |*factor, hop| factor.* = @exp(-rate * @as(f32, @floatFromInt(hop)));
+        case.graph = .{
+            .offsets = case.offsets[0 .. node_count + 1],
+            .targets = case.targets[0..edge_count],
+            .weights = case.weights[0..edge_count],
         };
-        const seeds = Seeds{ .nodes = seed_nodes[0..seed_count], .activations = seed_activations[0..seed_count] };
-        const params = Params{
-            .hop_factors = hop_factors[0..max_depth],
+        case.seeds = .{ .nodes = case.seed_nodes[0..seed_count], .activations = case.seed_activations[0..seed_count] };
+        case.params = .{
+            .hop_factors = case.hop_factors[0..max_depth],
             .refractory_hops = refractory_choices[random.uintLessThan(usize, refractory_choices.len)],
             .threshold = switch (random.uintLessThan(u8, 4)) {
                 0 => 0,
@@ -562,13 +778,271 @@ test "random graphs with cycles and self-loops match the dense reference bit for
                 else => 0.25,
             },
         };
-        const expected_count = try referenceSpread(graph, seeds, params, activation[0..node_count], first_hop[0..node_count]);
-        const result = try run(graph, seeds, params);
-        defer result.deinit();
-        for (activation[0..node_count], result.activation) |want, got| {
-            try testing.expectEqual(@as(u32, @bitCast(want)), @as(u32, @bitCast(got)));
-        }
-        try testing.expectEqualSlices(i32, first_hop[0..node_count], result.first_hop);
-        try testing.expectEqual(expected_count, result.activated_count);
     }
+};
+
+/// The reference's reached nodes in activation order: by first hop, then node id.
+fn activationOrder(first_hop: []const i32, order: []i32) []i32 {
+    var len: usize = 0;
+    for (0..depth_max + 1) |hop| {
+        for (first_hop, 0..) |node_hop, node| {
+            if (node_hop != hop) continue;
+            order[len] = @intCast(node);
+            len += 1;
+        }
+    }
+    return order[0..len];
+}
+
+const sentinel_node: i32 = -7;
+const sentinel_activation: f32 = -3.5;
+const sentinel_hop: i32 = -9;
+
+/// The first `capacity` entries of the sparse output must be the reference's
+/// reached nodes in activation order, and nothing after them may be written.
+fn expectSparse(
+    arena: *Arena,
+    case: *const RandomCase,
+    capacity: usize,
+    activation: []const f32,
+    first_hop: []const i32,
+    reached: []const i32,
+) !void {
+    var node: [RandomCase.nodes_max + 1]i32 = undefined;
+    var sparse_activation: [RandomCase.nodes_max + 1]f32 = undefined;
+    var sparse_first_hop: [RandomCase.nodes_max + 1]i32 = undefined;
+    @memset(&node, sentinel_node);
+    @memset(&sparse_activation, sentinel_activation);
+    @memset(&sparse_first_hop, sentinel_hop);
+    const count = try spreadOn(arena, case.graph, case.seeds, case.params, .{ .sparse = .{
+        .node = node[0..capacity],
+        .activation = sparse_activation[0..capacity],
+        .first_hop = sparse_first_hop[0..capacity],
+    } });
+    try testing.expectEqual(reached.len, count);
+    const written = @min(capacity, reached.len);
+    for (reached[0..written], 0..) |want, i| {
+        const v: usize = @intCast(want);
+        try testing.expectEqual(want, node[i]);
+        try testing.expectEqual(@as(u32, @bitCast(activation[v])), @as(u32, @bitCast(sparse_activation[i])));
+        try testing.expectEqual(first_hop[v], sparse_first_hop[i]);
+    }
+    for (written..node.len) |i| {
+        try testing.expectEqual(sentinel_node, node[i]);
+        try testing.expectEqual(sentinel_activation, sparse_activation[i]);
+        try testing.expectEqual(sentinel_hop, sparse_first_hop[i]);
+    }
+}
+
+test "random graphs, many calls on one arena: both modes match the dense reference bit for bit" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0003);
+    const random = prng.random();
+    const arena = try testArena(arena_config.capacity_bytes_min, .@"error");
+    defer arena.destroy() catch unreachable;
+    var case = RandomCase{};
+    var activation: [RandomCase.nodes_max]f32 = undefined;
+    var first_hop: [RandomCase.nodes_max]i32 = undefined;
+    var dense_activation: [RandomCase.nodes_max]f32 = undefined;
+    var dense_first_hop: [RandomCase.nodes_max]i32 = undefined;
+    var order: [RandomCase.nodes_max]i32 = undefined;
+    var truncated: u32 = 0;
+    for (0..1500) |_| {
+        case.generate(random);
+        const node_count = case.graph.nodeCount();
+        const expected_count = try referenceSpread(case.graph, case.seeds, case.params, activation[0..node_count], first_hop[0..node_count]);
+        const count = try spreadOn(arena, case.graph, case.seeds, case.params, .{ .dense = .{
+            .activation = dense_activation[0..node_count],
+            .first_hop = dense_first_hop[0..node_count],
+        } });
+        try testing.expectEqualSlices(u8, std.mem.sliceAsBytes(activation[0..node_count]), std.mem.sliceAsBytes(dense_activation[0..node_count]));
+        try testing.expectEqualSlices(i32, first_hop[0..node_count], dense_first_hop[0..node_count]);
+        try testing.expectEqual(expected_count, count);
+
+        const reached = activationOrder(first_hop[0..node_count], &order);
+        try testing.expectEqual(expected_count, reached.len);
+        try expectSparse(arena, &case, node_count, &activation, &first_hop, reached);
+        if (reached.len >= 1) {
+            try expectSparse(arena, &case, random.uintLessThan(usize, reached.len), &activation, &first_hop, reached);
+            truncated += 1;
+        }
+        try expectTablesClean(arena);
+    }
+    try testing.expect(truncated > 1000);
+    // The tables grew to the largest graph once, and only when they grew.
+    try testing.expect(arena.retained_cleanings <= RandomCase.nodes_max);
+    try testing.expectEqual(@as(u64, RandomCase.nodes_max * table_bytes_per_node), arena.metrics.snapshot().retained_bytes);
+}
+
+test "the radix sort orders lists of every length and digit count" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0009);
+    const random = prng.random();
+    var keys: [3000]u32 = undefined;
+    var spare: [3000]u32 = undefined;
+    var expected: [3000]u32 = undefined;
+    for ([_]u32{ 1, 2, 255, 256, 257, 65536, 65537, 1 << 24, (1 << 24) + 1, node_count_max }) |node_count| {
+        for ([_]usize{ 0, 1, 2, 63, 64, 65, 200, 3000 }) |len| {
+            for (keys[0..len]) |*key| key.* = random.uintLessThan(u32, node_count);
+            @memcpy(expected[0..len], keys[0..len]);
+            std.sort.pdq(u32, expected[0..len], {}, std.sort.asc(u32));
+            const sorted = sortAscending(keys[0..len], spare[0..len], radixPasses(node_count));
+            try testing.expectEqualSlices(u32, expected[0..len], sorted);
+        }
+    }
+    try testing.expectEqual(@as(u8, 1), radixPasses(1));
+    try testing.expectEqual(@as(u8, 1), radixPasses(256));
+    try testing.expectEqual(@as(u8, 2), radixPasses(257));
+    try testing.expectEqual(@as(u8, 3), radixPasses(65537));
+    try testing.expectEqual(@as(u8, 4), radixPasses(node_count_max));
+}
+
+/// A graph whose node `u` has edges to `u + 1` and `u + 2` (mod n), weights 0.5.
+const TwoStepGraph = struct {
+    offsets: []i32,
+    targets: []i32,
+    weights: []f32,
+
+    fn init(node_count: u32) !TwoStepGraph {
+        const graph = TwoStepGraph{
+            .offsets = try testing.allocator.alloc(i32, node_count + 1),
+            .targets = try testing.allocator.alloc(i32, 2 * node_count),
+            .weights = try testing.allocator.alloc(f32, 2 * node_count),
+        };
+        for (graph.offsets, 0..) |*offset, u| offset.* = @intCast(2 * u);
+        for (0..node_count) |u| {
+            graph.targets[2 * u] = @intCast((u + 1) % node_count);
+            graph.targets[2 * u + 1] = @intCast((u + 2) % node_count);
+        }
+        @memset(graph.weights, 0.5);
+        return graph;
+    }
+
+    fn deinit(graph: TwoStepGraph) void {
+        testing.allocator.free(graph.offsets);
+        testing.allocator.free(graph.targets);
+        testing.allocator.free(graph.weights);
+    }
+
+    fn csr(graph: TwoStepGraph) Graph {
+        return .{ .offsets = graph.offsets, .targets = graph.targets, .weights = graph.weights };
+    }
+};
+
+test "a call on a million nodes cleans the tables once, when they grow, and then never again" {
+    const node_count = 1_000_000;
+    const big = try TwoStepGraph.init(node_count);
+    defer big.deinit();
+    const arena = try testArena(32 << 20, .@"error");
+    defer arena.destroy() catch unreachable;
+    const seeds = Seeds{ .nodes = &.{ 10, 500_000, 999_999 }, .activations = &.{ 1, 0.5, 0.75 } };
+    const params = Params{ .hop_factors = halves[0..4], .refractory_hops = depth_max, .threshold = 0 };
+    var node: [2][100]i32 = undefined;
+    var activation: [2][100]f32 = undefined;
+    var first_hop: [2][100]i32 = undefined;
+    var counts: [2]u32 = undefined;
+    for (0..2) |call| {
+        counts[call] = try spreadOn(arena, big.csr(), seeds, params, .{ .sparse = .{
+            .node = &node[call],
+            .activation = &activation[call],
+            .first_hop = &first_hop[call],
+        } });
+        try testing.expectEqual(@as(u64, 1), arena.retained_cleanings);
+    }
+    // Each seed reaches 2 new nodes per hop: 3 * (1 + 4 * 2).
+    try testing.expectEqual(@as(u32, 27), counts[0]);
+    try testing.expectEqual(counts[0], counts[1]);
+    try testing.expectEqualSlices(i32, node[0][0..27], node[1][0..27]);
+    try testing.expectEqualSlices(u8, std.mem.sliceAsBytes(activation[0][0..27]), std.mem.sliceAsBytes(activation[1][0..27]));
+    try testing.expectEqualSlices(i32, first_hop[0][0..27], first_hop[1][0..27]);
+    try testing.expectEqualSlices(i32, &.{ 10, 500_000, 999_999, 0, 1, 11, 12, 500_001, 500_002 }, node[0][0..9]);
+    try testing.expectEqual(@as(u64, 9 * node_count), arena.metrics.snapshot().retained_bytes);
+
+    // A smaller graph fits the tables as they are.
+    const small = try TwoStepGraph.init(1000);
+    defer small.deinit();
+    _ = try spreadOn(arena, small.csr(), .{ .nodes = &.{3}, .activations = &.{1} }, params, .{ .sparse = .{
+        .node = &node[0],
+        .activation = &activation[0],
+        .first_hop = &first_hop[0],
+    } });
+    try testing.expectEqual(@as(u64, 1), arena.retained_cleanings);
+    try expectTablesClean(arena);
+}
+
+test "each failed graph re-check is refused, and leaves the tables clean" {
+    const arena = try testArena(arena_config.capacity_bytes_min, .@"error");
+    defer arena.destroy() catch unreachable;
+    var activation: [4]f32 = undefined;
+    var first_hop: [4]i32 = undefined;
+    const out = Output{ .dense = .{ .activation = &activation, .first_hop = &first_hop } };
+    const seeds = Seeds{ .nodes = &.{ 1, 0 }, .activations = &.{ 1, 0.5 } };
+    const params = Params{ .hop_factors = halves[0..3], .refractory_hops = 3, .threshold = 0 };
+    const Case = struct { graph: Graph, seeds: Seeds = seeds };
+    const bad_cases = [_]Case{
+        // offsets[n] is not the edge count.
+        .{ .graph = .{ .offsets = &.{ 0, 1, 2, 3, 2 }, .targets = &.{ 1, 2, 3 }, .weights = &.{ 1, 1, 1 } } },
+        // offsets[0] is not 0.
+        .{ .graph = .{ .offsets = &.{ 1, 1, 2, 3, 3 }, .targets = &.{ 1, 2, 3 }, .weights = &.{ 1, 1, 1 } } },
+        // A frontier node's offsets decrease, at hop 1 and at hop 2.
+        .{ .graph = .{ .offsets = &.{ 0, 2, 1, 3, 3 }, .targets = &.{ 1, 2, 3 }, .weights = &.{ 1, 1, 1 } } },
+        .{ .graph = .{ .offsets = &.{ 0, 1, 2, 1, 3 }, .targets = &.{ 2, 3, 3 }, .weights = &.{ 1, 1, 1 } } },
+        // A frontier node's edges run past the edge count, or start below 0.
+        .{ .graph = .{ .offsets = &.{ 0, 1, 9, 3, 3 }, .targets = &.{ 2, 2, 3 }, .weights = &.{ 1, 1, 1 } } },
+        .{
+            .graph = .{ .offsets = &.{ 0, -1, 2, 3, 3 }, .targets = &.{ 2, 2, 3 }, .weights = &.{ 1, 1, 1 } },
+            .seeds = .{ .nodes = &.{1}, .activations = &.{1} },
+        },
+        // A target outside the graph, at hop 1 and at hop 2.
+        .{ .graph = .{ .offsets = &.{ 0, 1, 2, 3, 3 }, .targets = &.{ 4, 2, 3 }, .weights = &.{ 1, 1, 1 } } },
+        .{ .graph = .{ .offsets = &.{ 0, 1, 2, 3, 3 }, .targets = &.{ 1, 2, -1 }, .weights = &.{ 1, 1, 1 } } },
+        // Weights that cancel list node 1 three times in a graph of two nodes.
+        .{ .graph = .{ .offsets = &.{ 0, 5, 5 }, .targets = &.{ 1, 1, 1, 1, 1 }, .weights = &.{ 0.5, -0.5, 0.5, -0.5, 0.5 } } },
+    };
+    for (bad_cases) |case| {
+        const node_count = case.graph.nodeCount();
+        const cut = Output{ .dense = .{ .activation = activation[0..node_count], .first_hop = first_hop[0..node_count] } };
+        try testing.expectError(error.InvalidArgument, spreadOn(arena, case.graph, case.seeds, params, cut));
+        try expectTablesClean(arena);
+        const result = try spreadOn(arena, chain, seeds, params, out);
+        try testing.expectEqual(@as(u32, 4), result);
+        try testing.expectEqualSlices(f32, &.{ 0.5, 1, 0.25, 0.0625 }, &activation);
+    }
+    // A NaN or negative weight gives garbage but stays inside the tables, and they end clean.
+    const poisoned = Graph{ .offsets = &.{ 0, 2, 3, 3, 3 }, .targets = &.{ 2, 3, 3 }, .weights = &.{ std.math.nan(f32), -1, 1 } };
+    _ = try spreadOn(arena, poisoned, seeds, params, out);
+    try expectTablesClean(arena);
+}
+
+test "tables that do not fit: overflow, or fallback tables that are not retained" {
+    // 9 bytes of tables per node: more than 1 MiB.
+    const node_count = 120_000;
+    const graph = try TwoStepGraph.init(node_count);
+    defer graph.deinit();
+    const activation = try testing.allocator.alloc(f32, node_count);
+    defer testing.allocator.free(activation);
+    const first_hop = try testing.allocator.alloc(i32, node_count);
+    defer testing.allocator.free(first_hop);
+    const seeds = Seeds{ .nodes = &.{7}, .activations = &.{1} };
+    const params = Params{ .hop_factors = halves[0..2], .refractory_hops = 2, .threshold = 0 };
+    const out = Output{ .dense = .{ .activation = activation, .first_hop = first_hop } };
+
+    @memset(activation, 9);
+    const strict = try testArena(arena_config.capacity_bytes_min, .@"error");
+    defer strict.destroy() catch unreachable;
+    try testing.expectError(error.ArenaOverflow, spreadOn(strict, graph.csr(), seeds, params, out));
+    for (activation) |a| try testing.expectEqual(@as(f32, 9), a);
+    const panicking = try testArena(arena_config.capacity_bytes_min, .panic);
+    defer panicking.destroy() catch unreachable;
+    try testing.expectError(error.ArenaPanic, spreadOn(panicking, graph.csr(), seeds, params, out));
+    for (activation) |a| try testing.expectEqual(@as(f32, 9), a);
+
+    const lenient = try testArena(arena_config.capacity_bytes_min, .fallback);
+    defer lenient.destroy() catch unreachable;
+    for (1..3) |call| {
+        try testing.expectEqual(@as(u32, 5), try spreadOn(lenient, graph.csr(), seeds, params, out));
+        try testing.expectEqual(@as(u64, call), lenient.retained_cleanings);
+    }
+    try testing.expectEqualSlices(f32, &.{ 1, 0.25, 0.3125, 0.125, 0.0625 }, activation[7..12]);
+    try testing.expectEqual(@as(f32, 0), activation[12]);
+    try testing.expectEqual(@as(u64, 0), lenient.metrics.snapshot().retained_bytes);
+    try testing.expect(lenient.metrics.snapshot().fallback_bytes >= 2 * 9 * node_count);
 }
