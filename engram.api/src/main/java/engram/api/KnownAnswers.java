@@ -134,16 +134,17 @@ public final class KnownAnswers {
     }
 
     private static String sparse(KernelService kernel) {
-        // 0 -> 3, 0 -> 1, 3 -> 2; seeds 3 and 0: hop 0 is {0, 3}, hop 1 is {1, 2}.
+        // 0 -> 3, 0 -> 1, 3 -> 2, weights 0.5; seeds 3 (0.5) and 0 (1): hop 0 activates {0, 3}, hop 1
+        // first activates {1, 2} (node 2 gets 0.5 * 0.5) and tops node 3 up to 1.
         try (CsrGraph graph = CsrGraph.of(new int[] {0, 2, 2, 2, 3}, new int[] {3, 1, 2},
                 new float[] {0.5f, 0.5f, 0.5f})) {
             ReachedNodes reached = kernel.spreadSparse(graph, new int[] {3, 0}, new float[] {0.5f, 1f},
                     SpreadParams.exponential(2, 0, 0), 4);
-            ReachedNodes expected = new ReachedNodes(new int[] {0, 3, 1, 2}, new float[] {1f, 1f, 0.5f, 0.5f},
+            ReachedNodes expected = new ReachedNodes(new int[] {0, 3, 1, 2}, new float[] {1f, 1f, 0.5f, 0.25f},
                     new int[] {0, 0, 1, 1}, 4);
             if (!reached.equals(expected)) {
                 return "reached " + Arrays.toString(reached.nodes()) + " " + Arrays.toString(reached.activations())
-                        + " " + Arrays.toString(reached.firstHops()) + ", expected [0, 3, 1, 2] [1.0, 1.0, 0.5, 0.5]"
+                        + " " + Arrays.toString(reached.firstHops()) + ", expected [0, 3, 1, 2] [1.0, 1.0, 0.5, 0.25]"
                         + " [0, 0, 1, 1]";
             }
             ReachedNodes firstTwo = kernel.spreadSparse(graph, new int[] {3, 0}, new float[] {0.5f, 1f},

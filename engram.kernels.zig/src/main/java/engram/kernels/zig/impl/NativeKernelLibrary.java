@@ -151,7 +151,7 @@ final class NativeKernelLibrary implements AutoCloseable {
     }
 
     /** Every field offset and struct size this side assumes, against what the library reports. */
-    private static void checkLayouts(MethodHandle layout) throws Throwable {
+    static void checkLayouts(MethodHandle layout) throws Throwable {
         for (int id = 0; id < SHARED_STRUCTS.size(); id++) {
             StructLayout struct = SHARED_STRUCTS.get(id);
             String structName = SHARED_STRUCT_NAMES[id];

@@ -70,11 +70,11 @@ class ZigKernelsTest {
 
             try (CsrGraph graph = CsrGraph.of(new int[] {0, 2, 3, 4}, new int[] {1, 2, 0, 0},
                     new float[] {0.5f, 0.25f, 1f, 0.75f})) {
-                SpreadParams params = SpreadParams.exponential(4, 0.3, 0.01f).withRefractoryHops(0);
+                SpreadParams params = SpreadParams.exponential(4, 0.3, 0.01).withRefractoryHops(0);
                 SpreadResult expected = reference.spread(graph, new int[] {0, 2}, new float[] {0.5f, 0.25f}, params);
                 SpreadResult actual = zig.spread(graph, new int[] {0, 2}, new float[] {0.5f, 0.25f}, params);
-                assertArrayEquals(expected.activation(), actual.activation());
-                assertArrayEquals(expected.firstHop(), actual.firstHop());
+                assertArrayEquals(expected.activations(), actual.activations());
+                assertArrayEquals(expected.firstHops(), actual.firstHops());
                 assertEquals(expected.activatedCount(), actual.activatedCount());
             }
             float[] strength = {1f, 0.5f, 0.25f};

@@ -206,7 +206,7 @@ public final class CorpusSeeds {
                 new float[] {0.9f}, new int[] {0}, new float[] {0.1f}, exponential(32, 0f, 0)));
         cases.add(SpreadCase.of("chain-halving", offsets(1, 1, 1, 0), new int[] {1, 2, 3},
                 new float[] {0.5f, 0.5f, 0.5f}, new int[] {0}, new float[] {1f},
-                new SpreadParams(3, 0f, new float[] {0.5f, 0.5f, 0.5f}, 3)));
+                SpreadParams.of(0f, new float[] {0.5f, 0.5f, 0.5f}).withRefractoryHops(3)));
         cases.add(ring("cycle-refractory-0", 5, 0.9f, exponential(20, 0f, 0)));
         cases.add(ring("cycle-refractory-1", 4, 0.9f, exponential(20, 0f, 1)));
         cases.add(ring("cycle-refractory-default", 6, 0.9f, exponential(20, 0f, 20)));
@@ -239,15 +239,15 @@ public final class CorpusSeeds {
                 exponential(4, 0f, 0)));
         cases.add(SpreadCase.of("hop-factors-above-1-saturate", offsets(2, 2, 2), new int[] {1, 2, 0, 2, 0, 1},
                 new float[] {1f, 0.9f, 0.95f, 1f, 1f, 0.99f}, new int[] {0}, new float[] {0.4f},
-                new SpreadParams(6, 0f, new float[] {2f, 3f, 1.5f, 2.5f, 1f, 3f}, 0)));
+                SpreadParams.of(0f, new float[] {2f, 3f, 1.5f, 2.5f, 1f, 3f}).withRefractoryHops(0)));
         // Node 1 gains exactly (0.6 * 0.7) * 0.8 in float32 at hop 1: exactly the threshold, so it fires.
         float exact = 0.6f * 0.7f * 0.8f;
         cases.add(SpreadCase.of("threshold-exactly-at-the-applied-activation", offsets(1, 1, 1, 0),
                 new int[] {1, 2, 3}, new float[] {0.7f, 0.5f, 0.5f}, new int[] {0}, new float[] {0.6f},
-                new SpreadParams(3, exact, new float[] {0.8f, 1f, 1f}, 3)));
+                SpreadParams.of(exact, new float[] {0.8f, 1f, 1f}).withRefractoryHops(3)));
         cases.add(SpreadCase.of("threshold-just-above-the-applied-activation", offsets(1, 1, 1, 0),
                 new int[] {1, 2, 3}, new float[] {0.7f, 0.5f, 0.5f}, new int[] {0}, new float[] {0.6f},
-                new SpreadParams(3, Math.nextUp(exact), new float[] {0.8f, 1f, 1f}, 3)));
+                SpreadParams.of(Math.nextUp(exact), new float[] {0.8f, 1f, 1f}).withRefractoryHops(3)));
         int chain = 40;
         int[] chainOffsets = new int[chain + 1];
         Arrays.setAll(chainOffsets, u -> Math.min(u, chain - 1));
@@ -258,7 +258,7 @@ public final class CorpusSeeds {
         float[] flat = new float[32];
         Arrays.fill(flat, 1f);
         cases.add(SpreadCase.of("chain-of-40-stops-at-depth-32", chainOffsets, chainTargets, ones, new int[] {0},
-                new float[] {1f}, new SpreadParams(32, 0f, flat, 32)));
+                new float[] {1f}, SpreadParams.of(0f, flat).withRefractoryHops(32)));
         cases.add(SpreadCase.of("max-depth-1", offsets(1, 1, 0), new int[] {1, 2}, new float[] {1f, 1f},
                 new int[] {0}, new float[] {1f}, exponential(1, 0f, 1)));
         cases.add(SpreadCase.of("zero-weights-touch-but-never-reach", offsets(3, 0, 0, 0), new int[] {1, 2, 3},

@@ -355,8 +355,8 @@ public final class Generators {
                     random.nextInt(maxDepth + 1));
         };
         return SpreadCase.of("gen-" + index + "-" + shape.name().toLowerCase(), graph.offsets(), graph.targets(),
-                graph.weights(), seedNodes, seedActivations, new SpreadParams(maxDepth, threshold, hopFactors,
-                        refractory));
+                graph.weights(), seedNodes, seedActivations, SpreadParams.of(threshold, hopFactors)
+                        .withRefractoryHops(refractory));
     }
 
     private static float[] hopFactors(SplittableRandom random, SpreadShape shape, int maxDepth) {

@@ -479,29 +479,29 @@ public final class InvalidCalls {
             case 0 -> {
                 int bad = badInt(random, 0, -1, 33, 34 + random.nextInt(1000), Integer.MAX_VALUE, Integer.MIN_VALUE);
                 yield new Call("spread params with maxDepth " + bad, "maxDepth",
-                        k -> new SpreadParams(bad, 0f, new float[Math.clamp(bad, 0, 64)], 1));
+                        k -> SpreadParams.exponential(bad, 0.5, 0).withRefractoryHops(1));
             }
             case 1 -> {
                 float bad = pickFloat(random, Float.NaN, -1e-30f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
                 yield new Call("spread params with threshold " + bad, "threshold",
-                        k -> new SpreadParams(depth, bad, factors, 1));
+                        k -> SpreadParams.of(bad, factors).withRefractoryHops(1));
             }
             case 2 -> {
                 int at = random.nextInt(depth);
                 float[] bad = factors.clone();
                 bad[at] = pickFloat(random, Float.NaN, -0.5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
                 yield new Call("spread params with hopFactors[" + at + "] = " + bad[at], "hopFactors[" + at + "]",
-                        k -> new SpreadParams(depth, 0f, bad, 1));
+                        k -> SpreadParams.of(0, bad).withRefractoryHops(1));
             }
             case 3 -> {
-                float[] wrong = new float[random.nextBoolean() ? depth + 1 : depth - 1];
-                yield new Call("spread params with " + wrong.length + " hop factors for maxDepth " + depth,
-                        "hopFactors", k -> new SpreadParams(depth, 0f, wrong, 1));
+                float[] wrong = new float[random.nextBoolean() ? 0 : SpreadParams.MAX_DEPTH + 1 + random.nextInt(8)];
+                yield new Call("spread params with " + wrong.length + " hop factors", "hopFactors",
+                        k -> SpreadParams.of(0, wrong).withRefractoryHops(1));
             }
             default -> {
                 int bad = badInt(random, -1, Integer.MIN_VALUE);
                 yield new Call("spread params with refractoryHops " + bad, "refractoryHops",
-                        k -> new SpreadParams(depth, 0f, factors, bad));
+                        k -> SpreadParams.of(0, factors).withRefractoryHops(bad));
             }
         };
     }

@@ -5,14 +5,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 
+import engram.api.ArenaMetrics;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
 import engram.api.KernelArguments;
 import engram.api.KernelInfo;
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
+import engram.api.WorkspaceOptions;
 
 /**
  * Deliberately wrong kernels, each a sound kernel with one plausible bug, to show that the
@@ -52,27 +56,48 @@ public final class MutantKernels implements KernelService {
     @Override
     public KernelInfo info() {
         KernelInfo info = base.info();
-        return new KernelInfo("mutant " + mutation.description + " of " + info.name(), info.version(),
-                info.instructionSet());
+        return new KernelInfo("mutant/" + mutation.name() + "/" + info.id(),
+                "mutant " + mutation.description + " of " + info.name(), info.version(), info.instructionSet(),
+                info.ranking());
     }
 
     @Override
-    public void cosine(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            MemorySegment out) {
-        base.cosine(query, dimensions, matrix, rows, norms, out);
+    public KernelWorkspace newWorkspace() {
+        return base.newWorkspace();
+    }
+
+    @Override
+    public KernelWorkspace newWorkspace(WorkspaceOptions options) {
+        return base.newWorkspace(options);
+    }
+
+    @Override
+    public List<ArenaMetrics> arenaMetrics() {
+        return base.arenaMetrics();
+    }
+
+    @Override
+    public void cosine(KernelWorkspace workspace, MemorySegment query, int dimensions, MemorySegment matrix,
+            int firstRow, int rowCount, MemorySegment norms, MemorySegment out) {
+        base.cosine(workspace, query, dimensions, matrix, firstRow, rowCount, norms, out);
         if (mutation == Mutation.COSINE_OFF_BY_2E6) {
-            offset(out, rows);
+            offset(out, rowCount);
         }
     }
 
     @Override
-    public void cosineTopK(MemorySegment query, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
-            int k, MemorySegment outIndex, MemorySegment outScore) {
-        base.cosineTopK(query, dimensions, matrix, rows, norms, k, outIndex, outScore);
+    public void cosineTopK(KernelWorkspace workspace, MemorySegment queries, int queryCount, int dimensions,
+            MemorySegment matrix, int firstRow, int rowCount, MemorySegment norms, int k, MemorySegment outIndex,
+            MemorySegment outScore) {
+        base.cosineTopK(workspace, queries, queryCount, dimensions, matrix, firstRow, rowCount, norms, k, outIndex,
+                outScore);
         if (mutation == Mutation.COSINE_OFF_BY_2E6) {
-            offset(outScore, k);
+            offset(outScore, queryCount * k);
         } else if (mutation == Mutation.TOPK_TIES_REVERSED) {
-            reverseTies(outIndex, outScore, k);
+            for (int q = 0; q < queryCount; q++) {
+                reverseTies(outIndex.asSlice((long) q * k * Integer.BYTES), outScore.asSlice((long) q * k * Float.BYTES),
+                        k);
+            }
         }
     }
 
@@ -98,10 +123,12 @@ public final class MutantKernels implements KernelService {
     }
 
     @Override
-    public int spread(CsrGraph graph, MemorySegment seedNodes, MemorySegment seedActivations, int seedCount,
-            SpreadParams params, MemorySegment outActivation, MemorySegment outFirstHop) {
+    public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
+            MemorySegment outFirstHop) {
         if (mutation != Mutation.SPREAD_WITHOUT_REFRACTORY) {
-            return base.spread(graph, seedNodes, seedActivations, seedCount, params, outActivation, outFirstHop);
+            return base.spread(workspace, graph, seedNodes, seedActivations, seedCount, params, outActivation,
+                    outFirstHop);
         }
         KernelArguments.checkSpread(graph, seedNodes, seedActivations, seedCount, params, outActivation, outFirstHop);
         int n = graph.nodeCount();
@@ -153,14 +180,33 @@ public final class MutantKernels implements KernelService {
     }
 
     @Override
-    public void decay(MemorySegment strength, MemorySegment ageSeconds, MemorySegment accessCount, int count,
+    public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
+            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
+            MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
+        return base.spreadSparse(workspace, graph, seedNodes, seedActivations, seedCount, params, outNodes,
+                outActivation, outFirstHop, capacity);
+    }
+
+    @Override
+    public void decay(KernelWorkspace workspace, MemorySegment strength, MemorySegment ageSeconds,
+            MemorySegment accessCount, int count, DecayParams params, MemorySegment out) {
+        base.decay(workspace, strength, ageSeconds, accessCount, count, mutated(params), out);
+    }
+
+    @Override
+    public void decayGather(KernelWorkspace workspace, MemorySegment indices, int count, int memoryCount,
+            MemorySegment strength, MemorySegment lastAccessSeconds, MemorySegment accessCount, double nowSeconds,
             DecayParams params, MemorySegment out) {
-        DecayParams used = params;
+        base.decayGather(workspace, indices, count, memoryCount, strength, lastAccessSeconds, accessCount, nowSeconds,
+                mutated(params), out);
+    }
+
+    private DecayParams mutated(DecayParams params) {
         if (mutation == Mutation.DECAY_HALF_LIFE_PLUS_ONE_SECOND && params != null
                 && params.curve() instanceof DecayCurve.Exponential e) {
-            used = new DecayParams(new DecayCurve.Exponential(e.halfLifeSeconds() + 1), params.floor());
+            return new DecayParams(new DecayCurve.Exponential(e.halfLifeSeconds() + 1), params.floor());
         }
-        base.decay(strength, ageSeconds, accessCount, count, used, out);
+        return params;
     }
 
     @Override

@@ -41,7 +41,7 @@ public record SpreadCase(String name, int[] offsets, int[] targets, float[] weig
         try (CsrGraph graph = graph()) {
             SpreadResult result = reference.spread(graph, seedNodes, seedActivations, params);
             return new SpreadCase(name, offsets, targets, weights, seedNodes, seedActivations, params,
-                    result.activation(), result.firstHop(), result.activatedCount());
+                    result.activations(), result.firstHops(), result.activatedCount());
         }
     }
 
@@ -70,7 +70,7 @@ public record SpreadCase(String name, int[] offsets, int[] targets, float[] weig
         int expectCount = in.integer("expect_count");
         in.endCase();
         return new SpreadCase(name, offsets, targets, weights, seedNodes, seedActivations,
-                new SpreadParams(maxDepth, threshold, hopFactors, refractoryHops), expectActivation, expectFirstHop,
+                SpreadParams.of(threshold, hopFactors).withRefractoryHops(refractoryHops), expectActivation, expectFirstHop,
                 expectCount);
     }
 }

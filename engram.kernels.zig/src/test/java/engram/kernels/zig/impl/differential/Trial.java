@@ -105,7 +105,7 @@ public interface Trial extends AutoCloseable {
 
             public Checks.Verdict check(KernelService kernel, Calls.Placement placement) {
                 SpreadResult got = Calls.spread(kernel, graph, c, placement);
-                return Checks.spread(got.activation(), got.firstHop(), got.activatedCount(), activation, firstHop,
+                return Checks.spread(got.activations(), got.firstHops(), got.activatedCount(), activation, firstHop,
                         count);
             }
 
