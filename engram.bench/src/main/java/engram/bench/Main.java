@@ -20,6 +20,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import engram.api.KernelLookup;
+
 /**
  * Runs the JMH benchmarks (any JMH command-line options pass through), prints the CPU and
  * the instruction set each kernel uses, then the median of each benchmark's measured
@@ -32,12 +34,11 @@ public final class Main {
     public static void main(String[] args) throws RunnerException, CommandLineOptionException, IOException {
         System.out.println("cpu: " + cpuModel());
         System.out.println("simd flags: " + simdFlags());
+        KernelLookup lookup = Kernels.lookup();
         for (String name : List.of("java", "zig")) {
-            try {
-                System.out.println("kernel " + name + ": " + Kernels.named(name).info().instructionSet());
-            } catch (IllegalStateException e) {
-                System.out.println("kernel " + name + ": " + e.getMessage());
-            }
+            System.out.println("kernel " + name + ": " + lookup.named(name)
+                    .map(k -> k.info().id() + ", " + k.info().instructionSet())
+                    .orElse("unavailable (" + lookup + ")"));
         }
         Collection<RunResult> results = new Runner(new OptionsBuilder().parent(new CommandLineOptions(args)).build())
                 .run();

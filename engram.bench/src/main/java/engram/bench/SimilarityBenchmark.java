@@ -21,11 +21,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
 
 /**
  * 1:N cosine similarity and fused top-k over an off-heap slab with precomputed norms, as the
- * store keeps it. Every kernel runs in the same JVM run, so the figure that matters is the
- * ratio between them.
+ * store keeps it (64-byte aligned), each call with a workspace made once. Every kernel runs in
+ * the same JVM run, so the figure that matters is the ratio between them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,6 +51,7 @@ public class SimilarityBenchmark {
 
     private Arena arena;
     private KernelService service;
+    private KernelWorkspace workspace;
     private MemorySegment query;
     private MemorySegment matrix;
     private MemorySegment norms;
@@ -63,7 +65,7 @@ public class SimilarityBenchmark {
         SplittableRandom random = new SplittableRandom(42);
         query = randomFloats(random, dimensions);
         matrix = randomFloats(random, (long) rows * dimensions);
-        norms = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
+        norms = Verify.floats(arena, rows);
         for (int row = 0; row < rows; row++) {
             double sum = 0;
             for (int j = 0; j < dimensions; j++) {
@@ -72,15 +74,17 @@ public class SimilarityBenchmark {
             }
             norms.setAtIndex(ValueLayout.JAVA_FLOAT, row, (float) Math.sqrt(sum));
         }
-        out = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
-        topIndex = arena.allocate(ValueLayout.JAVA_INT, TOP_K);
-        topScore = arena.allocate(ValueLayout.JAVA_FLOAT, TOP_K);
+        out = Verify.floats(arena, rows);
+        topIndex = Verify.ints(arena, TOP_K);
+        topScore = Verify.floats(arena, TOP_K);
         service = Kernels.named(kernel);
-        Verify.cosine(service, Kernels.named("java"), query, dimensions, matrix, rows, norms, TOP_K);
+        // Scratch of a call: one top-k heap (row and score) and the query's norm.
+        workspace = Kernels.workspace(service, TOP_K * 8L + 8);
+        Verify.cosine(service, workspace, Kernels.named("java"), query, dimensions, matrix, rows, norms, TOP_K);
     }
 
     private MemorySegment randomFloats(SplittableRandom random, long count) {
-        MemorySegment segment = arena.allocate(ValueLayout.JAVA_FLOAT, count);
+        MemorySegment segment = Verify.floats(arena, count);
         for (long i = 0; i < count; i++) {
             segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble(-1, 1));
         }
@@ -89,18 +93,19 @@ public class SimilarityBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        workspace.close();
         arena.close();
     }
 
     @Benchmark
     public MemorySegment cosine() {
-        service.cosine(query, dimensions, matrix, rows, norms, out);
+        service.cosine(workspace, query, dimensions, matrix, 0, rows, norms, out);
         return out;
     }
 
     @Benchmark
     public MemorySegment cosineTopK() {
-        service.cosineTopK(query, dimensions, matrix, rows, norms, TOP_K, topIndex, topScore);
+        service.cosineTopK(workspace, query, 1, dimensions, matrix, 0, rows, norms, TOP_K, topIndex, topScore);
         return topScore;
     }
 }

@@ -22,12 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import engram.api.CsrGraph;
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
 
 /**
  * Activation spreading over a random CSR graph with five out-edges per node on average
  * (the profiling workload: 10,000 nodes, 50,000 edges), from a rotating set of 1,000 seed
- * queries of three seeds each.
+ * queries of three seeds each, each call with a workspace made once whose arena holds the
+ * graph's node tables.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -40,6 +42,10 @@ public class SpreadingBenchmark {
     private static final int QUERIES = 1000;
     private static final int SEEDS_PER_QUERY = 3;
     private static final int EDGES_PER_NODE = 5;
+    /** A spread's scratch per node of the graph: about 30 bytes by the contract, and room for alignment. */
+    private static final long SPREAD_BYTES_PER_NODE = 32;
+    /** The queries the Verify step checks against the reference. */
+    private static final int VERIFIED_QUERIES = 8;
 
     @Param({"10000"})
     int nodes;
@@ -49,10 +55,11 @@ public class SpreadingBenchmark {
 
     private Arena arena;
     private KernelService service;
+    private KernelWorkspace workspace;
     private CsrGraph graph;
     private SpreadParams params;
-    private MemorySegment seedNodes;
-    private MemorySegment seedActivations;
+    private MemorySegment[] seedNodes;
+    private MemorySegment[] seedActivations;
     private MemorySegment activation;
     private MemorySegment firstHop;
     private int query;
@@ -74,31 +81,44 @@ public class SpreadingBenchmark {
         graph = CsrGraph.of(offsets, targets, weights);
         params = SpreadParams.exponential(4, 0.5, 0.01f);
         arena = Arena.ofShared();
-        seedNodes = arena.allocate(ValueLayout.JAVA_INT, (long) QUERIES * SEEDS_PER_QUERY);
-        seedActivations = arena.allocate(ValueLayout.JAVA_FLOAT, (long) QUERIES * SEEDS_PER_QUERY);
+        // One slice per query, made here: slicing in the benchmark method would measure the slices.
+        MemorySegment allNodes = Verify.ints(arena, (long) QUERIES * SEEDS_PER_QUERY);
+        MemorySegment allActivations = Verify.floats(arena, (long) QUERIES * SEEDS_PER_QUERY);
         for (int i = 0; i < QUERIES * SEEDS_PER_QUERY; i++) {
-            seedNodes.setAtIndex(ValueLayout.JAVA_INT, i, random.nextInt(nodes));
-            seedActivations.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble(0.5, 1));
+            allNodes.setAtIndex(ValueLayout.JAVA_INT, i, random.nextInt(nodes));
+            allActivations.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble(0.5, 1));
         }
-        activation = arena.allocate(ValueLayout.JAVA_FLOAT, nodes);
-        firstHop = arena.allocate(ValueLayout.JAVA_INT, nodes);
+        seedNodes = new MemorySegment[QUERIES];
+        seedActivations = new MemorySegment[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            seedNodes[q] = allNodes.asSlice((long) q * SEEDS_PER_QUERY * Integer.BYTES,
+                    (long) SEEDS_PER_QUERY * Integer.BYTES);
+            seedActivations[q] = allActivations.asSlice((long) q * SEEDS_PER_QUERY * Float.BYTES,
+                    (long) SEEDS_PER_QUERY * Float.BYTES);
+        }
+        activation = Verify.floats(arena, nodes);
+        firstHop = Verify.ints(arena, nodes);
         service = Kernels.named(kernel);
-        Verify.spread(service, Kernels.named("java"), graph,
-                seedNodes.asSlice(0, SEEDS_PER_QUERY * 4L).toArray(ValueLayout.JAVA_INT),
-                seedActivations.asSlice(0, SEEDS_PER_QUERY * 4L).toArray(ValueLayout.JAVA_FLOAT), params);
+        workspace = Kernels.workspace(service, nodes * SPREAD_BYTES_PER_NODE);
+        KernelService reference = Kernels.named("java");
+        for (int q = 0; q < VERIFIED_QUERIES; q++) {
+            Verify.spread(service, workspace, reference, graph, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY,
+                    params);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        workspace.close();
         graph.close();
         arena.close();
     }
 
     @Benchmark
     public int spread() {
-        long offset = (long) query * SEEDS_PER_QUERY;
-        query = (query + 1) % QUERIES;
-        return service.spread(graph, seedNodes.asSlice(offset * Integer.BYTES),
-                seedActivations.asSlice(offset * Float.BYTES), SEEDS_PER_QUERY, params, activation, firstHop);
+        int q = query;
+        query = (q + 1) % QUERIES;
+        return service.spread(workspace, graph, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY, params, activation,
+                firstHop);
     }
 }

@@ -3,68 +3,97 @@ package engram.bench;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 import engram.api.CsrGraph;
 import engram.api.DecayParams;
 import engram.api.KernelService;
+import engram.api.KernelTolerance;
+import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
+import engram.api.SpreadResult;
+import engram.api.TopK;
 
 /**
- * Each benchmark checks its kernel once against the Java reference before it measures,
- * and fails on a mismatch: a fast wrong kernel is no result.
+ * Each benchmark checks its kernel once against the Java reference before it measures, on the
+ * benchmark's own inputs and workspace, by the contract's rules ({@link KernelTolerance}), and
+ * fails on a difference: a fast wrong kernel is no result. The kernel and the reference write
+ * to outputs of their own, so neither result can stand in for the other.
  */
 final class Verify {
     private Verify() {
     }
 
-    static void cosine(KernelService kernel, KernelService reference, MemorySegment query, int dimensions,
-            MemorySegment matrix, int rows, MemorySegment norms, int k) {
+    /** Cosine scores and the top-{@code k} of one query over rows {@code 0 .. rows - 1}. */
+    static void cosine(KernelService kernel, KernelWorkspace workspace, KernelService reference, MemorySegment query,
+            int dimensions, MemorySegment matrix, int rows, MemorySegment norms, int k) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment actual = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
-            MemorySegment expected = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
-            kernel.cosine(query, dimensions, matrix, rows, norms, actual);
-            reference.cosine(query, dimensions, matrix, rows, norms, expected);
-            for (int i = 0; i < rows; i++) {
-                float a = actual.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                float e = expected.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                if (!(Math.abs(a - e) <= 1e-6)) {
-                    throw new IllegalStateException(kernel.info().name() + " cosine of row " + i + " is " + a
-                            + ", the reference says " + e);
-                }
-            }
-            MemorySegment index = arena.allocate(ValueLayout.JAVA_INT, k);
-            MemorySegment score = arena.allocate(ValueLayout.JAVA_FLOAT, k);
-            MemorySegment expectedIndex = arena.allocate(ValueLayout.JAVA_INT, k);
-            kernel.cosineTopK(query, dimensions, matrix, rows, norms, k, index, score);
-            reference.cosineTopK(query, dimensions, matrix, rows, norms, k, expectedIndex, score);
-            if (!Arrays.equals(index.toArray(ValueLayout.JAVA_INT), expectedIndex.toArray(ValueLayout.JAVA_INT))) {
-                throw new IllegalStateException(kernel.info().name() + " top-" + k + " is "
-                        + Arrays.toString(index.toArray(ValueLayout.JAVA_INT)) + ", the reference says "
-                        + Arrays.toString(expectedIndex.toArray(ValueLayout.JAVA_INT)));
-            }
+            MemorySegment scores = floats(arena, rows);
+            MemorySegment expectedScores = floats(arena, rows);
+            kernel.cosine(workspace, query, dimensions, matrix, 0, rows, norms, scores);
+            reference.cosine(null, query, dimensions, matrix, 0, rows, norms, expectedScores);
+            require(kernel, "cosine", KernelTolerance.cosine(expectedScores.toArray(ValueLayout.JAVA_FLOAT),
+                    scores.toArray(ValueLayout.JAVA_FLOAT)));
+
+            MemorySegment index = ints(arena, k);
+            MemorySegment score = floats(arena, k);
+            MemorySegment expectedIndex = ints(arena, k);
+            MemorySegment expectedScore = floats(arena, k);
+            kernel.cosineTopK(workspace, query, 1, dimensions, matrix, 0, rows, norms, k, index, score);
+            reference.cosineTopK(null, query, 1, dimensions, matrix, 0, rows, norms, k, expectedIndex, expectedScore);
+            require(kernel, "top-" + k, KernelTolerance.topK(
+                    new TopK(expectedIndex.toArray(ValueLayout.JAVA_INT), expectedScore.toArray(ValueLayout.JAVA_FLOAT)),
+                    new TopK(index.toArray(ValueLayout.JAVA_INT), score.toArray(ValueLayout.JAVA_FLOAT))));
         }
     }
 
-    static void spread(KernelService kernel, KernelService reference, CsrGraph graph, int[] seeds,
-            float[] activations, SpreadParams params) {
-        var actual = kernel.spread(graph, seeds, activations, params);
-        var expected = reference.spread(graph, seeds, activations, params);
-        if (!Arrays.equals(actual.activation(), expected.activation())
-                || !Arrays.equals(actual.firstHop(), expected.firstHop())) {
-            throw new IllegalStateException(kernel.info().name() + " spreading differs from the reference");
+    /** A dense spread from {@code seedCount} seeds: bit for bit. */
+    static void spread(KernelService kernel, KernelWorkspace workspace, KernelService reference, CsrGraph graph,
+            MemorySegment seedNodes, MemorySegment seedActivations, int seedCount, SpreadParams params) {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = graph.nodeCount();
+            MemorySegment activation = floats(arena, n);
+            MemorySegment firstHop = ints(arena, n);
+            MemorySegment expectedActivation = floats(arena, n);
+            MemorySegment expectedFirstHop = ints(arena, n);
+            int activated = kernel.spread(workspace, graph, seedNodes, seedActivations, seedCount, params, activation,
+                    firstHop);
+            int expectedActivated = reference.spread(null, graph, seedNodes, seedActivations, seedCount, params,
+                    expectedActivation, expectedFirstHop);
+            require(kernel, "spreading", KernelTolerance.spread(
+                    new SpreadResult(expectedActivation.toArray(ValueLayout.JAVA_FLOAT),
+                            expectedFirstHop.toArray(ValueLayout.JAVA_INT), expectedActivated),
+                    new SpreadResult(activation.toArray(ValueLayout.JAVA_FLOAT), firstHop.toArray(ValueLayout.JAVA_INT),
+                            activated)));
         }
     }
 
-    static void decay(KernelService kernel, KernelService reference, float[] strength, float[] ageSeconds,
-            int[] accessCount, DecayParams params) {
-        float[] actual = kernel.decay(strength, ageSeconds, accessCount, params);
-        float[] expected = reference.decay(strength, ageSeconds, accessCount, params);
-        for (int i = 0; i < actual.length; i++) {
-            if (!(Math.abs(actual[i] - expected[i]) <= 1e-6 * Math.abs(expected[i]))) {
-                throw new IllegalStateException(kernel.info().name() + " decay of memory " + i + " is " + actual[i]
-                        + ", the reference says " + expected[i]);
-            }
+    /** A decay of the first {@code count} memories: within the contract's relative tolerance. */
+    static void decay(KernelService kernel, KernelWorkspace workspace, KernelService reference, MemorySegment strength,
+            MemorySegment ageSeconds, MemorySegment accessCount, int count, DecayParams params) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = floats(arena, count);
+            MemorySegment expected = floats(arena, count);
+            kernel.decay(workspace, strength, ageSeconds, accessCount, count, params, out);
+            reference.decay(null, strength, ageSeconds, accessCount, count, params, expected);
+            require(kernel, "decay", KernelTolerance.decay(expected.toArray(ValueLayout.JAVA_FLOAT),
+                    out.toArray(ValueLayout.JAVA_FLOAT)));
         }
+    }
+
+    private static void require(KernelService kernel, String what, KernelTolerance.Verdict verdict) {
+        if (!verdict.agrees()) {
+            throw new IllegalStateException(kernel.info().id() + " " + what + " differs from the reference beyond the"
+                    + " contract: " + verdict.difference());
+        }
+    }
+
+    /** {@code count} float32 values, 64-byte aligned. */
+    static MemorySegment floats(Arena arena, long count) {
+        return arena.allocate(count * Float.BYTES, 64);
+    }
+
+    /** {@code count} int32 values, 64-byte aligned. */
+    static MemorySegment ints(Arena arena, long count) {
+        return arena.allocate(count * Integer.BYTES, 64);
     }
 }

@@ -10,6 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -25,9 +28,13 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
 import engram.api.KernelRouter;
+import engram.api.KernelService;
+import engram.api.KernelStatus;
 
 /**
  * What every Engram suite shares: the framework (Felix with every Engram bundle and its
@@ -48,6 +55,14 @@ public abstract class EngramTestSupport {
 
     /** True when the build made the Zig libraries: the framework then holds their fragment. */
     protected static final String ZIG_PROPERTY = "engram.itests.zig";
+    /** The symbolic name of the Zig kernels' host bundle. */
+    protected static final String ZIG_HOST = "engram.kernels.zig";
+    /** The symbolic name of the fragment with the x86_64 Zig libraries. */
+    protected static final String ZIG_FRAGMENT = "engram.kernels.zig.linux.x86_64";
+    /** Every Zig kernel's {@code KernelInfo.id()} starts so. */
+    protected static final String ZIG_ID_PREFIX = "engram.kernels.zig/";
+    /** The Java reference kernels' {@code KernelInfo.id()}. */
+    protected static final String JAVA_ID = "engram.kernels.java/reference";
 
     /** The flags the test JVM needs (Maven's surefire argLine passes {@code engram.jvm.flags}). */
     private static final List<String> REQUIRED_JVM_FLAGS = List.of(
@@ -110,7 +125,7 @@ public abstract class EngramTestSupport {
     }
 
     private static Option zigFragment() {
-        return projectBundle("dev.engram", "engram.kernels.zig.linux.x86_64").noStart();
+        return projectBundle("dev.engram", ZIG_FRAGMENT).noStart();
     }
 
     /**
@@ -159,6 +174,76 @@ public abstract class EngramTestSupport {
             }
         }
         throw new AssertionError("no bundle " + symbolicName + " is installed");
+    }
+
+    /** Whether a bundle with this symbolic name is installed. */
+    protected boolean installed(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The calls the router counts as served by the kernels named {@code name} ({@code java}, {@code zig}). */
+    protected static long served(KernelRouter router, String name) {
+        return router.kernels().stream().filter(k -> k.name().equals(name)).mapToLong(KernelStatus::callsServed)
+                .sum();
+    }
+
+    /** The name of the kernel the router sends new calls to. */
+    protected static String activeKernel(KernelRouter router) {
+        List<KernelStatus> kernels = router.kernels();
+        return kernels.isEmpty() ? "none" : kernels.getFirst().name();
+    }
+
+    /** The registered kernel service named {@code name}, waiting for it; held until the test ends. */
+    protected KernelService kernelNamed(String name) {
+        ServiceTracker<KernelService, KernelService> tracker = new ServiceTracker<>(context, KernelService.class, null);
+        tracker.open();
+        trackers.add(tracker);
+        KernelService[] found = new KernelService[1];
+        await("a KernelService named " + name, () -> {
+            for (KernelService kernel : tracker.getServices(new KernelService[0])) {
+                if (kernel.info().name().equals(name)) {
+                    found[0] = kernel;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * Refreshes {@code bundles} (and what depends on them) through {@link FrameworkWiring} and
+     * waits for the framework's {@link FrameworkEvent#PACKAGES_REFRESHED}, failing on an error
+     * event or after {@link #WAIT_TIMEOUT}.
+     */
+    protected void refresh(Bundle... bundles) {
+        CountDownLatch refreshed = new CountDownLatch(1);
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundles), event -> {
+            if (event.getType() == FrameworkEvent.ERROR) {
+                errors.add(event.getThrowable());
+            }
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                refreshed.countDown();
+            }
+        });
+        try {
+            if (!refreshed.await(WAIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("the refresh of " + List.of(bundles) + " did not finish within "
+                        + WAIT_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a refresh", e);
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("the refresh of " + List.of(bundles) + " reported errors: " + errors);
+        }
     }
 
     /**

@@ -1,41 +1,101 @@
 package engram.itests;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import org.junit.Test;
 
+import engram.api.ArenaMetrics;
 import engram.api.KernelRouter;
 import engram.api.KernelStatus;
+import engram.api.KernelWorkspace;
+import engram.api.OverflowStrategy;
 import engram.api.SelfTestResult;
+import engram.api.WorkspaceOptions;
 
-/** The router service as the engine sees it, with the Java kernel registered. */
+/** The router service as the engine sees it, with the Java kernels registered. */
 public class KernelRouterTest extends EngramTestSupport {
+    private static final float[] QUERY = {1, 0};
+    private static final float[] MATRIX = {1, 0, 0, 1, -1, 0};
 
     @Test
-    public void routerListsTheJavaKernelAndTheHighestRankingOneIsActive() {
+    public void routerListsTheJavaKernelWithItsIdentityAndTheHighestRankingOneIsActive() {
         List<KernelStatus> kernels = routerListing("java").kernels();
 
         KernelStatus java = kernels.stream().filter(k -> k.name().equals("java")).findFirst()
                 .orElseThrow(() -> new AssertionError("no java kernel among " + kernels));
+        assertEquals(JAVA_ID, java.id());
         assertEquals("ranking of the java kernel", 0, java.ranking());
+        assertEquals("scalar (Java)", java.instructionSet());
+        assertEquals("failures of the java kernel", 0, java.failures());
+        assertEquals("", java.lastFailure());
         assertEquals("kernels marked active in " + kernels, 1, kernels.stream().filter(KernelStatus::active).count());
         assertTrue("the first, highest ranking kernel is active: " + kernels, kernels.get(0).active());
         if (!zigKernelsProvisioned()) {
-            assertEquals("kernels without the Zig bundle", List.of(java), kernels);
+            assertEquals("kernels without the Zig library", List.of(java), kernels);
             assertTrue("the java kernel is active when it is alone", java.active());
         }
     }
 
     @Test
-    public void routerComputesThroughTheActiveKernel() {
-        float[] scores = routerListing("java").cosine(new float[] {1, 0}, new float[] {1, 0, 0, 1, -1, 0}, null);
+    public void routerComputesThroughTheActiveKernelOnHeapArraysAndOnSegments() {
+        KernelRouter router = routerListing("java");
+        assertArrayEquals(new float[] {1, 0, -1}, router.cosine(QUERY, MATRIX, null), 1e-6f);
 
-        assertArrayEquals(new float[] {1, 0, -1}, scores, 1e-6f);
+        try (Arena arena = Arena.ofConfined(); KernelWorkspace workspace = router.newWorkspace()) {
+            MemorySegment query = arena.allocate(2L * Float.BYTES, 64);
+            MemorySegment.copy(QUERY, 0, query, JAVA_FLOAT, 0, 2);
+            MemorySegment matrix = arena.allocate(6L * Float.BYTES, 64);
+            MemorySegment.copy(MATRIX, 0, matrix, JAVA_FLOAT, 0, 6);
+            MemorySegment out = arena.allocate(2L * Float.BYTES, 64);
+            MemorySegment index = arena.allocate(Integer.BYTES, 64);
+            MemorySegment score = arena.allocate(Float.BYTES, 64);
+
+            router.cosine(workspace, query, 2, matrix, 1, 2, null, out);
+            assertArrayEquals("rows 1 and 2", new float[] {0, -1}, out.toArray(JAVA_FLOAT), 1e-6f);
+            router.cosineTopK(workspace, query, 1, 2, matrix, 1, 2, null, 1, index, score);
+            assertEquals("the best of rows 1 and 2, by its absolute row number", 1, index.get(JAVA_INT, 0));
+            assertEquals(0f, score.get(JAVA_FLOAT, 0), 1e-6f);
+        }
+    }
+
+    @Test
+    public void aRouterWorkspaceKeepsADelegateOfTheServingKernelWithItsOptions() {
+        KernelRouter router = routerListing("java");
+        WorkspaceOptions options = WorkspaceOptions.ofMebibytes(2, OverflowStrategy.ERROR);
+        try (KernelWorkspace workspace = router.newWorkspace(options)) {
+            assertEquals("engram.core/router", workspace.kernelId());
+            assertEquals(options, workspace.options());
+            float[] scores = new float[3];
+            for (int call = 0; call < 3; call++) {
+                router.cosine(workspace, MemorySegment.ofArray(QUERY), 2, MemorySegment.ofArray(MATRIX), 0, 3, null,
+                        MemorySegment.ofArray(scores));
+            }
+            assertArrayEquals(new float[] {1, 0, -1}, scores, 1e-6f);
+
+            ArenaMetrics metrics = workspace.metrics();
+            assertEquals("the three calls the delegate served: " + metrics, 3, metrics.resets());
+            if (!zigKernelsProvisioned()) {
+                assertTrue("the router lists the java delegate among the kernels' workspaces: "
+                        + router.arenaMetrics(), router.arenaMetrics().stream()
+                                .anyMatch(m -> m.kernelId().equals(JAVA_ID) && m.workspace().startsWith("workspace-")
+                                        && m.resets() == 3));
+            }
+        }
+        try (KernelWorkspace kernels = kernelNamed("java").newWorkspace()) {
+            assertThrows("a workspace the router did not make is refused", IllegalArgumentException.class,
+                    () -> router.cosine(kernels, MemorySegment.ofArray(QUERY), 2, MemorySegment.ofArray(MATRIX), 0,
+                            3, null, MemorySegment.ofArray(new float[3])));
+        }
     }
 
     @Test

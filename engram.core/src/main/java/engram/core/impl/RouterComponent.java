@@ -57,7 +57,7 @@ public final class RouterComponent implements KernelRouter {
     private final Routing routing = new Routing();
     private final AtomicLong workspaceNumbers = new AtomicLong();
 
-    @Reference(service = KernelService.class, cardinality = ReferenceCardinality.MULTIPLE,
+    @Reference(name = "kernels", service = KernelService.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindKernel(KernelService kernel, Map<String, Object> properties) {
         routing.add(new Candidate(kernel, ranking(properties), serviceId(properties)));
@@ -112,7 +112,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -137,7 +137,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -163,7 +163,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -189,7 +189,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -214,7 +214,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -239,7 +239,7 @@ public final class RouterComponent implements KernelRouter {
         RouterWorkspace w = enter(workspace);
         try {
             Candidate[] ranked = routing.ranked();
-            KernelException refused = null;
+            Refusals refused = null;
             for (int attempt = 1;; attempt++) {
                 for (Candidate c : ranked) {
                     try {
@@ -282,11 +282,20 @@ public final class RouterComponent implements KernelRouter {
     }
 
     /**
+     * The kernels that refused or failed one call, each with its exception, in the order
+     * tried. Made at the first refusal, so a call that no kernel refuses allocates nothing.
+     */
+    private static final class Refusals {
+        final List<Candidate> kernels = new ArrayList<>(4);
+        final List<KernelException> exceptions = new ArrayList<>(4);
+    }
+
+    /**
      * Counts and logs a failure the router hands on to the next kernel (a refusal of a
      * stopping kernel is expected during a swap and only remembered), and keeps it with the
      * others of this call for the message should every kernel refuse.
      */
-    private static KernelException handOn(Candidate c, KernelException e, KernelException earlier) {
+    private static Refusals handOn(Candidate c, KernelException e, Refusals refused) {
         if (!(e instanceof KernelUnavailableException)) {
             String line = c.failed(e.getMessage(), System.nanoTime());
             if (line != null) {
@@ -294,30 +303,53 @@ public final class RouterComponent implements KernelRouter {
                         + " next kernel serves: " + line);
             }
         }
-        if (earlier != null) {
-            earlier.addSuppressed(e);
-            return earlier;
-        }
-        return e;
+        Refusals refusals = refused == null ? new Refusals() : refused;
+        refusals.kernels.add(c);
+        refusals.exceptions.add(e);
+        return refusals;
     }
 
     /**
      * After every kernel of {@code ranked} refused: the kernels registered now, if they changed
      * meanwhile (one that registered since may serve), else the end of the call.
      */
-    private Candidate[] again(Candidate[] ranked, int attempt, KernelException refused) {
+    private Candidate[] again(Candidate[] ranked, int attempt, Refusals refused) {
         Candidate[] now = routing.ranked();
         if (now != ranked && attempt < MAX_ROUTING_ATTEMPTS) {
             return now;
         }
-        if (ranked.length == 0) {
-            throw new KernelUnavailableException("no KernelService is registered; start the bundle engram.kernels.java");
+        KernelUnavailableException exhausted = new KernelUnavailableException(ranked.length == 0
+                ? "no KernelService is registered; start the bundle engram.kernels.java"
+                : exhaustedMessage(ranked.length, refused));
+        if (refused != null) {
+            // Attached to the router's own exception: a kernel's may be one instance it throws each time.
+            KernelException first = refused.exceptions.getFirst();
+            exhausted.initCause(first);
+            for (KernelException e : refused.exceptions) {
+                if (e != first) {
+                    exhausted.addSuppressed(e);
+                }
+            }
         }
-        KernelUnavailableException exhausted = new KernelUnavailableException("every kernel refused the call: "
-                + refused.getMessage() + (refused.getSuppressed().length > 0 ? " (and "
-                        + refused.getSuppressed().length + " more, attached)" : ""));
-        exhausted.initCause(refused);
         throw exhausted;
+    }
+
+    /**
+     * Names each kernel of the last round with its reason: every kernel of a round that did not
+     * serve refused once, in ranking order, so the round's refusals are the last {@code roundSize}.
+     */
+    private static String exhaustedMessage(int roundSize, Refusals refused) {
+        int total = refused.kernels.size();
+        int earlier = total - roundSize;
+        StringBuilder message = new StringBuilder("every kernel refused the call: ");
+        for (int i = earlier; i < total; i++) {
+            message.append(i == earlier ? "" : "; ").append(refused.kernels.get(i).kernel.info().id()).append(": ")
+                    .append(refused.exceptions.get(i).getMessage());
+        }
+        if (earlier > 0) {
+            message.append(" (and ").append(earlier).append(" earlier refusal(s) as registrations changed, attached)");
+        }
+        return message.toString();
     }
 
     @Override
