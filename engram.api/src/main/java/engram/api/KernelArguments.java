@@ -152,6 +152,11 @@ public final class KernelArguments {
         requireApart("out", out, (long) count * Float.BYTES, "strength", strength, (long) memoryCount * Float.BYTES);
         requireApart("out", out, (long) count * Float.BYTES, "lastAccessSeconds", lastAccessSeconds,
                 (long) memoryCount * Double.BYTES);
+        requireApart("out", out, (long) count * Float.BYTES, "indices", indices, (long) count * Integer.BYTES);
+        if (accessCount != null) {
+            requireApart("out", out, (long) count * Float.BYTES, "accessCount", accessCount,
+                    (long) memoryCount * Integer.BYTES);
+        }
         for (int i = 0; i < count; i++) {
             int index = indices.getAtIndex(ValueLayout.JAVA_INT, i);
             if (index < 0 || index >= memoryCount) {

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -151,7 +153,7 @@ class CsrGraphTest {
         assertDoesNotThrow(g::close);
         assertTrue(g.toString().contains("closed"), g.toString());
         assertRefused("closed", () -> KernelArguments.checkSpread(g, MemorySegment.ofArray(new int[0]),
-                MemorySegment.ofArray(new float[0]), 0, SpreadParams.exponential(1, 0, 0f),
+                MemorySegment.ofArray(new float[0]), 0, SpreadParams.exponential(1, 0, 0),
                 MemorySegment.ofArray(new float[1]), MemorySegment.ofArray(new int[1])));
     }
 
@@ -167,5 +169,211 @@ class CsrGraphTest {
             assertEquals(0, some.weights().byteSize(), "no edges, no weight bytes");
         }
         assertRefused("nodeCount is -1", () -> CsrGraph.empty(-1));
+    }
+
+    @Test
+    void ofAndCopyOfKeepCopiesOfTheirOwn() {
+        int[] offsets = {0, 1, 2};
+        int[] targets = {1, 0};
+        float[] weights = {0.5f, 0.25f};
+        try (CsrGraph g = CsrGraph.copyOf(2, 2, MemorySegment.ofArray(offsets), MemorySegment.ofArray(targets),
+                MemorySegment.ofArray(weights))) {
+            offsets[1] = 2;
+            targets[0] = 0;
+            weights[1] = 1f;
+            assertEquals(1, g.offsets().getAtIndex(JAVA_INT, 1));
+            assertEquals(1, g.targets().getAtIndex(JAVA_INT, 0));
+            assertEquals(0.25f, g.weights().getAtIndex(JAVA_FLOAT, 1));
+            assertFalse(g.isWrapped());
+            assertTrue(g.targets().isNative(), "copied off-heap, where kernels read it in place");
+            assertEquals(0, g.targets().address() % 64, "64-byte aligned");
+        }
+    }
+
+    @Test
+    void theSegmentsAreTheSameOnEveryCall() {
+        try (CsrGraph g = CsrGraph.of(new int[] {0, 1, 2}, new int[] {1, 0}, new float[] {0.5f, 0.25f})) {
+            assertSame(g.offsets(), g.offsets());
+            assertSame(g.targets(), g.targets());
+            assertSame(g.weights(), g.weights());
+        }
+    }
+
+    @Test
+    void closingFreesTheCopy() {
+        CsrGraph g = CsrGraph.of(new int[] {0, 1, 1}, new int[] {1}, new float[] {1f});
+        MemorySegment targets = g.targets();
+        g.close();
+        assertFalse(targets.scope().isAlive(), "the graph's own memory is freed on close");
+        assertFalse(g.acquire());
+    }
+
+    @Test
+    void aHeldGraphIsFreedWhenTheLastHolderReleasesIt() {
+        CsrGraph g = CsrGraph.of(new int[] {0, 1, 1}, new int[] {1}, new float[] {1f});
+        MemorySegment targets = g.targets();
+        assertTrue(g.acquire());
+        g.close();
+        assertFalse(g.isOpen(), "closed at once");
+        assertFalse(g.acquire(), "no new call after close");
+        assertTrue(targets.scope().isAlive(), "not freed under the call that holds it");
+        assertEquals(1, targets.getAtIndex(JAVA_INT, 0));
+        g.release();
+        assertFalse(targets.scope().isAlive(), "freed when the last holder releases it");
+    }
+
+    /** A native copy of a graph for {@link CsrGraph#wrap}, in an arena the test closes. */
+    private record NativeGraph(Arena arena, MemorySegment offsets, MemorySegment targets, MemorySegment weights) {
+        static NativeGraph of(Arena arena, int[] offsets, int[] targets, float[] weights) {
+            return new NativeGraph(arena, arena.allocateFrom(JAVA_INT, offsets), arena.allocateFrom(JAVA_INT, targets),
+                    arena.allocateFrom(JAVA_FLOAT, weights));
+        }
+
+        CsrGraph wrap(Runnable onRelease) {
+            return CsrGraph.wrap((int) (offsets.byteSize() / 4 - 1), (int) (targets.byteSize() / 4), offsets, targets,
+                    weights, onRelease);
+        }
+    }
+
+    @Test
+    void wrapReadsTheCallersMemoryWithoutACopy() {
+        try (Arena arena = Arena.ofConfined()) {
+            NativeGraph memory = NativeGraph.of(arena, new int[] {0, 2, 2, 3}, new int[] {1, 2, 0},
+                    new float[] {0f, 1f, 0.5f});
+            try (CsrGraph g = memory.wrap(null)) {
+                assertTrue(g.isWrapped());
+                assertTrue(g.isOpen());
+                assertEquals(3, g.nodeCount());
+                assertEquals(3, g.edgeCount());
+                assertEquals(memory.targets().address(), g.targets().address(), "the caller's memory, not a copy");
+                assertEquals(memory.offsets().address(), g.offsets().address());
+                assertEquals(memory.weights().address(), g.weights().address());
+                memory.targets().setAtIndex(JAVA_INT, 1, 1);
+                memory.weights().setAtIndex(JAVA_FLOAT, 2, 0.75f);
+                assertEquals(1, g.targets().getAtIndex(JAVA_INT, 1), "a change of the caller's segment shows");
+                assertEquals(0.75f, g.weights().getAtIndex(JAVA_FLOAT, 2));
+                assertTrue(g.offsets().isReadOnly());
+                assertTrue(g.targets().isReadOnly());
+                assertTrue(g.weights().isReadOnly());
+                assertSame(g.targets(), g.targets());
+                assertTrue(g.toString().contains("wrapped"), g.toString());
+            }
+        }
+    }
+
+    @Test
+    void wrapKeepsOnlyTheGraphsPartOfLongerSegments() {
+        try (Arena arena = Arena.ofConfined()) {
+            NativeGraph memory = NativeGraph.of(arena, new int[] {0, 1, 2, 99}, new int[] {1, 0, 7},
+                    new float[] {0.5f, 0.5f, 9f});
+            try (CsrGraph g = CsrGraph.wrap(2, 2, memory.offsets(), memory.targets(), memory.weights(), null)) {
+                assertEquals(12, g.offsets().byteSize());
+                assertEquals(8, g.targets().byteSize());
+                assertEquals(8, g.weights().byteSize());
+            }
+        }
+    }
+
+    @Test
+    void wrapRefusesHeapSegmentsPointingToCopyOf() {
+        MemorySegment offsets = MemorySegment.ofArray(new int[] {0, 1, 1});
+        MemorySegment targets = MemorySegment.ofArray(new int[] {1});
+        MemorySegment weights = MemorySegment.ofArray(new float[] {0.5f});
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nativeOffsets = arena.allocateFrom(JAVA_INT, 0, 1, 1);
+            MemorySegment nativeTargets = arena.allocateFrom(JAVA_INT, 1);
+            MemorySegment nativeWeights = arena.allocateFrom(JAVA_FLOAT, 0.5f);
+            IllegalArgumentException e = assertRefused("offsets is a heap segment",
+                    () -> CsrGraph.wrap(2, 1, offsets, nativeTargets, nativeWeights, null));
+            assertTrue(e.getMessage().contains("CsrGraph.of"), e.getMessage());
+            assertRefused("targets is a heap segment",
+                    () -> CsrGraph.wrap(2, 1, nativeOffsets, targets, nativeWeights, null));
+            assertRefused("weights is a heap segment",
+                    () -> CsrGraph.wrap(2, 1, nativeOffsets, nativeTargets, weights, null));
+        }
+    }
+
+    @Test
+    void wrapValidatesLikeCopyOf() {
+        try (Arena arena = Arena.ofConfined()) {
+            AtomicInteger released = new AtomicInteger();
+            assertRefused("offsets[0] is 1", () -> NativeGraph.of(arena, new int[] {1, 1}, new int[] {0},
+                    new float[] {1f}).wrap(released::incrementAndGet));
+            assertRefused("offsets[2] is 1", () -> NativeGraph.of(arena, new int[] {0, 2, 1, 2}, new int[] {0, 1},
+                    new float[] {1f, 1f}).wrap(released::incrementAndGet));
+            assertRefused("targets[1] is 2", () -> NativeGraph.of(arena, new int[] {0, 1, 2}, new int[] {0, 2},
+                    new float[] {1f, 1f}).wrap(released::incrementAndGet));
+            assertRefused("weights[0] is 1.5", () -> NativeGraph.of(arena, new int[] {0, 1, 1}, new int[] {0},
+                    new float[] {1.5f}).wrap(released::incrementAndGet));
+            assertRefused("weights[0] is NaN", () -> NativeGraph.of(arena, new int[] {0, 1, 1}, new int[] {0},
+                    new float[] {Float.NaN}).wrap(released::incrementAndGet));
+            MemorySegment offsets = arena.allocateFrom(JAVA_INT, 0, 1, 1);
+            MemorySegment targets = arena.allocateFrom(JAVA_INT, 1);
+            MemorySegment weights = arena.allocateFrom(JAVA_FLOAT, 0.5f);
+            assertRefused("nodeCount is -1", () -> CsrGraph.wrap(-1, 1, offsets, targets, weights, null));
+            assertRefused("edgeCount is -1", () -> CsrGraph.wrap(2, -1, offsets, targets, weights, null));
+            assertRefused("offsets holds", () -> CsrGraph.wrap(3, 1, offsets, targets, weights, null));
+            assertRefused("targets holds", () -> CsrGraph.wrap(2, 2, offsets, targets, weights, null));
+            assertRefused("weights is null", () -> CsrGraph.wrap(2, 1, offsets, targets, null, null));
+            assertRefused("offsets is null", () -> CsrGraph.wrap(2, 1, null, targets, weights, null));
+            assertEquals(0, released.get(), "a refused graph was never made, so it releases nothing");
+        }
+    }
+
+    @Test
+    void onReleaseRunsOnceAtCloseWhenNothingHoldsTheGraph() {
+        try (Arena arena = Arena.ofConfined()) {
+            AtomicInteger released = new AtomicInteger();
+            CsrGraph g = NativeGraph.of(arena, new int[] {0, 1, 1}, new int[] {1}, new float[] {1f})
+                    .wrap(released::incrementAndGet);
+            assertEquals(0, released.get(), "not before close");
+            g.close();
+            assertEquals(1, released.get());
+            g.close();
+            assertEquals(1, released.get(), "closing again releases nothing more");
+            assertFalse(g.acquire());
+            assertEquals(1, released.get());
+        }
+    }
+
+    @Test
+    void onReleaseRunsOnlyAfterCloseAndTheLastRelease() {
+        try (Arena arena = Arena.ofConfined()) {
+            AtomicInteger released = new AtomicInteger();
+            CsrGraph g = NativeGraph.of(arena, new int[] {0, 1, 1}, new int[] {1}, new float[] {1f})
+                    .wrap(released::incrementAndGet);
+            assertTrue(g.acquire());
+            assertTrue(g.acquire());
+            g.release();
+            assertEquals(0, released.get(), "released by a holder, but not closed");
+            assertTrue(g.acquire());
+            g.close();
+            assertEquals(0, released.get(), "closed, but held twice");
+            assertFalse(g.acquire(), "closed: no new holder");
+            g.release();
+            assertEquals(0, released.get(), "closed, still held once");
+            g.release();
+            assertEquals(1, released.get(), "closed and released by the last holder");
+            g.close();
+            assertEquals(1, released.get(), "exactly once");
+        }
+    }
+
+    @Test
+    void aWrappedGraphWhoseMemoryIsFreedIsNotOpen() {
+        Arena arena = Arena.ofShared();
+        AtomicInteger released = new AtomicInteger();
+        CsrGraph g = NativeGraph.of(arena, new int[] {0, 1, 1}, new int[] {1}, new float[] {1f})
+                .wrap(released::incrementAndGet);
+        assertTrue(g.isOpen());
+        arena.close();
+        assertFalse(g.isOpen(), "its memory is gone");
+        assertFalse(g.acquire(), "no call may read freed memory");
+        assertEquals(0, released.get(), "not closed yet: the owner closes it");
+        assertRefused("is closed", () -> KernelArguments.checkSpread(g, MemorySegment.ofArray(new int[0]),
+                MemorySegment.ofArray(new float[0]), 0, SpreadParams.exponential(1, 0, 0),
+                MemorySegment.ofArray(new float[2]), MemorySegment.ofArray(new int[2])));
+        g.close();
+        assertEquals(1, released.get());
     }
 }

@@ -263,8 +263,13 @@ public final class ReferenceKernels implements KernelService {
         try {
             int reached = spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
             int n = graph.nodeCount();
-            outActivation.asSlice(0, (long) n * Float.BYTES).fill((byte) 0);
-            outFirstHop.asSlice(0, (long) n * Integer.BYTES).fill((byte) 0xFF);
+            // A loop, not asSlice(..).fill(..): each slice is a new segment object, which C2 does
+            // not eliminate here (it compiles this method by OSR at the loop below, so the slices
+            // stay in C1 code), and a warm call must allocate nothing.
+            for (int v = 0; v < n; v++) {
+                outActivation.setAtIndex(JAVA_FLOAT, v, 0f);
+                outFirstHop.setAtIndex(JAVA_INT, v, -1);
+            }
             for (int i = 0; i < reached; i++) {
                 int v = w.reached[i];
                 outActivation.setAtIndex(JAVA_FLOAT, v, w.activation[v]);

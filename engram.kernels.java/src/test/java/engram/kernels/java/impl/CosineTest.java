@@ -18,10 +18,15 @@ class CosineTest {
     private static final double TOLERANCE = 1e-6;
     private final KernelService kernel = new ReferenceKernels();
 
+    /** Each score within the contract's 1e-6 of the exact one; NaN exactly where the exact score is NaN. */
     private static void assertClose(double[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], TOLERANCE, what + ": row " + i);
+            if (Double.isNaN(expected[i])) {
+                assertTrue(Float.isNaN(actual[i]), what + ": row " + i + " is " + actual[i] + ", expected NaN");
+            } else {
+                assertEquals(expected[i], actual[i], TOLERANCE, what + ": row " + i);
+            }
         }
     }
 
@@ -148,6 +153,91 @@ class CosineTest {
             matrix[i] = 1 + 0.01f * (float) random.nextGaussian();
         }
         assertClose(Oracle.cosines(q, matrix, null), kernel.cosine(q, matrix, null), "d=" + d);
+    }
+
+    @Test
+    void aNaNQueryScoresNaNEvenAgainstAZeroRow() {
+        float[] matrix = {0, 0, 0, 1, 2, 3};
+        float[] scores = kernel.cosine(new float[] {Float.NaN, 0, 0}, matrix, null);
+        assertTrue(Float.isNaN(scores[0]), "the bad input must show, not hide behind a zero norm: " + scores[0]);
+        assertTrue(Float.isNaN(scores[1]));
+        float[] withNorms = kernel.cosine(new float[] {1, Float.NaN, 0}, matrix, new float[] {0, 3.7416575f});
+        assertTrue(Float.isNaN(withNorms[0]), "a given norm of 0 does not hide it either: " + withNorms[0]);
+        assertTrue(Float.isNaN(withNorms[1]));
+    }
+
+    @Test
+    void aZeroQueryScoresZeroAgainstFiniteRows() {
+        float[] matrix = {1, 2, 3, 0, 0, 0, -1e30f, 1e30f, 5, Float.MIN_VALUE, 0, 0};
+        float[] scores = kernel.cosine(new float[3], matrix, null);
+        assertArrayEquals(new float[] {0, 0, 0, 0}, scores);
+        assertArrayEquals(new float[] {0, 0, 0, 0}, kernel.cosine(new float[3], matrix, new float[] {3.7f, 0, 1e30f,
+                1e-45f}));
+    }
+
+    @Test
+    void aZeroQueryScoresNaNAgainstANonFiniteRowOrNorm() {
+        float[] matrix = {1, Float.NaN, 3, 0, Float.POSITIVE_INFINITY, 0, 1, 2, 3};
+        float[] scores = kernel.cosine(new float[3], matrix, null);
+        assertTrue(Float.isNaN(scores[0]), "NaN in the row: " + scores[0]);
+        assertTrue(Float.isNaN(scores[1]), "an infinity in the row: " + scores[1]);
+        assertEquals(0f, scores[2]);
+        float[] withNorms = kernel.cosine(new float[3], new float[] {1, 2, 3, 1, 2, 3}, new float[] {Float.NaN,
+                Float.POSITIVE_INFINITY});
+        assertTrue(Float.isNaN(withNorms[0]), "a NaN norm: " + withNorms[0]);
+        assertTrue(Float.isNaN(withNorms[1]), "an infinite norm: " + withNorms[1]);
+    }
+
+    @Test
+    void infinitiesGiveNaNNotAPlausibleScore() {
+        float inf = Float.POSITIVE_INFINITY;
+        float[] matrix = {inf, 0, 1, 1, -inf, 0, 0, 1};
+        float[] scores = kernel.cosine(new float[] {1, 0}, matrix, null);
+        assertTrue(Float.isNaN(scores[0]), "an infinite row value: " + scores[0]);
+        assertEquals((float) Math.sqrt(0.5), scores[1], 1e-7f);
+        assertTrue(Float.isNaN(scores[2]), "a negative infinity: " + scores[2]);
+        assertEquals(0f, scores[3]);
+        float[] infiniteQuery = kernel.cosine(new float[] {inf, 1}, new float[] {1, 0, 0, 0}, null);
+        assertTrue(Float.isNaN(infiniteQuery[0]) && Float.isNaN(infiniteQuery[1]), "an infinite query value");
+        float[] infiniteNorm = kernel.cosine(new float[] {1, 0}, new float[] {1, 0, 1, 0}, new float[] {inf, 1});
+        assertTrue(Float.isNaN(infiniteNorm[0]), "an infinite given norm: " + infiniteNorm[0]);
+        assertEquals(1f, infiniteNorm[1]);
+    }
+
+    @Test
+    void randomNonFiniteValuesMatchTheOracle() {
+        Random random = new Random(44);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE,
+                Float.MAX_VALUE};
+        for (int trial = 0; trial < 300; trial++) {
+            int d = 1 + random.nextInt(9);
+            int rows = 1 + random.nextInt(6);
+            float[] q = random.nextInt(4) == 0 ? new float[d] : Oracle.gaussian(random, d);
+            float[] matrix = Oracle.gaussian(random, rows * d);
+            for (int i = 0; i < rows; i++) {
+                if (random.nextInt(4) == 0) {
+                    java.util.Arrays.fill(matrix, i * d, i * d + d, 0f);
+                }
+            }
+            int spoiled = random.nextInt(3);
+            for (int s = 0; s < spoiled; s++) {
+                float special = specials[random.nextInt(specials.length)];
+                if (random.nextBoolean()) {
+                    q[random.nextInt(d)] = special;
+                } else {
+                    matrix[random.nextInt(rows * d)] = special;
+                }
+            }
+            float[] norms = null;
+            if (random.nextBoolean()) {
+                norms = new float[rows];
+                for (int i = 0; i < rows; i++) {
+                    norms[i] = random.nextInt(5) == 0 ? specials[random.nextInt(specials.length)]
+                            : 0.5f + random.nextFloat();
+                }
+            }
+            assertClose(Oracle.cosines(q, matrix, norms), kernel.cosine(q, matrix, norms), "trial " + trial);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package engram.kernels.java.impl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -25,13 +26,20 @@ class DecayTest {
 
     private final KernelService kernel = new ReferenceKernels();
 
-    private static void assertRelative(double expected, float actual, String what) {
-        if (Math.abs(expected) < Float.MIN_NORMAL) {
-            // Below float32's normal range the only sensible answer is the rounded one.
-            assertEquals((float) expected, actual, Float.MIN_NORMAL, what);
-        } else {
-            assertEquals(expected, actual, RELATIVE * Math.abs(expected), what);
+    /**
+     * The contract's tolerance: within 1e-6 of the exact value, relative to it, or below the
+     * normal float32 range relative to the least normal float32; NaN exactly where it is NaN;
+     * never -0.0.
+     */
+    static void assertRelative(double expected, float actual, String what) {
+        if (Double.isNaN(expected)) {
+            assertTrue(Float.isNaN(actual), () -> what + ": " + actual + ", expected NaN");
+            return;
         }
+        assertNotEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(actual), () -> what + ": -0.0");
+        double scale = Math.max(Math.abs(expected), Float.MIN_NORMAL);
+        assertTrue(Math.abs(actual - expected) <= RELATIVE * scale,
+                () -> what + ": " + actual + ", expected " + expected + " within " + RELATIVE + " relative");
     }
 
     @Test
@@ -202,6 +210,58 @@ class DecayTest {
     @Test
     void nothingToDecay() {
         assertEquals(0, kernel.decay(new float[0], new float[0], null, DecayParams.of(new DecayCurve.Exponential())).length);
+    }
+
+    static final float[] OUT_OF_RANGE_STRENGTHS = {Float.NEGATIVE_INFINITY, -1f, -Float.MIN_VALUE, -0f, 0f,
+            Float.MIN_VALUE, 0.5f, 1f, Math.nextUp(1f), 1.5f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NaN};
+    static final float[] OUT_OF_RANGE_AGES = {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -3_600f, -Float.MIN_VALUE,
+            -0f, 0f, Float.MIN_VALUE, 59.99f, 60f, 86_400f, TEN_YEARS, Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+            Float.NaN};
+
+    @Test
+    void outOfRangeValuesFollowTheContractsRule() {
+        int n = OUT_OF_RANGE_STRENGTHS.length * OUT_OF_RANGE_AGES.length * 2;
+        float[] strength = new float[n];
+        float[] age = new float[n];
+        int[] count = new int[n];
+        int i = 0;
+        for (float s : OUT_OF_RANGE_STRENGTHS) {
+            for (float a : OUT_OF_RANGE_AGES) {
+                for (int c : new int[] {0, 5}) {
+                    strength[i] = s;
+                    age[i] = a;
+                    count[i++] = c;
+                }
+            }
+        }
+        for (DecayCurve curve : CURVES) {
+            for (float floor : new float[] {0f, -0f, Float.MIN_VALUE, 0.05f, 1f}) {
+                float[] out = kernel.decay(strength, age, count, new DecayParams(curve, floor));
+                for (int j = 0; j < n; j++) {
+                    assertRelative(Oracle.decay(curve, floor, strength[j], age[j], count[j]), out[j], curve + " floor "
+                            + floor + " strength " + strength[j] + " age " + age[j] + " count " + count[j]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void outOfRangeValuesByHand() {
+        DecayParams exponential = DecayParams.of(new DecayCurve.Exponential());
+        float[] out = kernel.decay(new float[] {1.5f, Float.POSITIVE_INFINITY, -0f, Float.NEGATIVE_INFINITY, 0.8f,
+                0.8f, 0.8f, 0.8f, Float.NaN, 0.8f}, new float[] {0f, 86_400f, 0f, 0f, -3_600f, -0f,
+                        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, Float.NaN}, null, exponential);
+        assertEquals(1f, out[0], "1.5 counts as 1");
+        assertEquals(0.5f, out[1], "+inf counts as 1");
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(out[2]), "-0.0 counts as 0");
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(out[3]), "-inf counts as 0");
+        assertEquals(0.8f, out[4], "an access in the future does not strengthen a memory");
+        assertEquals(0.8f, out[5], "an age of -0.0 is 0");
+        assertEquals(0.8f, out[6], "an age of -inf is 0");
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(out[7]), "an infinite age gives the floor, 0");
+        assertTrue(Float.isNaN(out[8]) && Float.isNaN(out[9]), "NaN in, NaN out");
+        assertEquals(0.25f, kernel.decay(new float[] {0.9f}, new float[] {Float.POSITIVE_INFINITY}, null,
+                new DecayParams(new DecayCurve.PowerLaw(), 0.25f))[0], "an infinite age gives the floor");
     }
 
     @Test

@@ -9,16 +9,28 @@ import engram.api.SpreadParams;
 
 /**
  * Straightforward re-computations of the contract, written for the tests and independent of
- * {@link ReferenceKernels}: cosine and decay in double precision, spreading literally as the
- * contract's algorithm reads, over dense arrays.
+ * {@link ReferenceKernels} and of the API's own definitions ({@code DecayParams.decayed},
+ * {@code DecayCurve.retention}): cosine and decay in double precision, spreading literally as
+ * the contract's algorithm reads, over dense arrays.
  */
 final class Oracle {
     private Oracle() {
     }
 
-    /** The exact cosine of the query and one row; {@code norms} used as given when not null. */
+    /**
+     * The exact cosine of the query and one row; {@code norms} used as given when not null. NaN
+     * when the query, the row or its given norm holds a value that is not finite; else 0 when a
+     * norm is 0; else the cosine clamped to [-1, 1].
+     */
     static double cosine(float[] query, float[] matrix, int row, float[] norms) {
         int d = query.length;
+        boolean finite = norms == null || Float.isFinite(norms[row]);
+        for (int j = 0; j < d; j++) {
+            finite &= Float.isFinite(query[j]) && Float.isFinite(matrix[row * d + j]);
+        }
+        if (!finite) {
+            return Double.NaN;
+        }
         double dot = 0;
         double qq = 0;
         double vv = 0;
@@ -35,7 +47,7 @@ final class Oracle {
             return 0;
         }
         double s = dot / queryNorm / rowNorm;
-        return Double.isNaN(s) ? s : Math.max(-1, Math.min(1, s));
+        return Math.max(-1, Math.min(1, s));
     }
 
     static double[] cosines(float[] query, float[] matrix, float[] norms) {
@@ -72,8 +84,11 @@ final class Oracle {
         return out;
     }
 
-    /** Retention of the contract, written out afresh in double precision. */
+    /** Retention of the contract, written out afresh in double precision, for an age of 0 or more (+inf allowed). */
     static double retention(DecayCurve curve, double t, int accessCount) {
+        if (t == Double.POSITIVE_INFINITY) {
+            return 0;
+        }
         if (curve instanceof DecayCurve.Exponential e) {
             return Math.exp(-t * Math.log(2) / e.halfLifeSeconds());
         }
@@ -95,12 +110,47 @@ final class Oracle {
         return b.k() / (Math.exp(b.c() * Math.log(log)) + b.k());
     }
 
-    static double decay(DecayCurve curve, float floor, float strength, float age, int accessCount) {
-        return Math.max(floor, (double) strength * retention(curve, age, accessCount));
+    /**
+     * The contract's decay of one memory, in double precision: NaN for a NaN strength or age;
+     * else the strength clamped to [0, 1] and the age to [0, +inf], {@code max(floor, s * R(t))},
+     * with a floor of -0.0 taken as 0 (so the result is never -0.0).
+     */
+    static double decay(DecayCurve curve, float floor, float strength, double age, int accessCount) {
+        if (Float.isNaN(strength) || Double.isNaN(age)) {
+            return Double.NaN;
+        }
+        double s = Math.min(1.0, Math.max(0.0, strength)) + 0.0;
+        double t = Math.max(0.0, age) + 0.0;
+        double f = floor + 0.0;
+        return Math.max(f, s * retention(curve, t, accessCount));
     }
 
     /** Spreading as the contract's algorithm reads, over dense arrays, in float32. */
     record Spread(float[] activation, int[] firstHop) {
+        int activatedCount() {
+            int activated = 0;
+            for (float a : activation) {
+                activated += a > 0 ? 1 : 0;
+            }
+            return activated;
+        }
+
+        /**
+         * The activated nodes in activation order: by first hop, then node id (what the sparse
+         * form reports).
+         */
+        int[] activationOrder() {
+            Integer[] nodes = new Integer[activatedCount()];
+            int next = 0;
+            for (int v = 0; v < activation.length; v++) {
+                if (activation[v] > 0) {
+                    nodes[next++] = v;
+                }
+            }
+            Arrays.sort(nodes, (a, b) -> firstHop[a] != firstHop[b] ? Integer.compare(firstHop[a], firstHop[b])
+                    : Integer.compare(a, b));
+            return Arrays.stream(nodes).mapToInt(Integer::intValue).toArray();
+        }
     }
 
     static Spread spread(int[] offsets, int[] targets, float[] weights, int[] seeds, float[] seedActivations,
@@ -173,6 +223,19 @@ final class Oracle {
             targets[j] = random.nextInt(n);
         }
         return new int[][] {offsets, targets};
+    }
+
+    /** Weights of 1, 0 and random values in (0, 1), one per edge. */
+    static float[] randomWeights(Random random, int edges) {
+        float[] weights = new float[edges];
+        for (int j = 0; j < edges; j++) {
+            weights[j] = switch (random.nextInt(4)) {
+                case 0 -> 1f;
+                case 1 -> 0f;
+                default -> random.nextFloat();
+            };
+        }
+        return weights;
     }
 
     static CsrGraph graph(int[] offsets, int[] targets, float[] weights) {

@@ -22,7 +22,7 @@ class SpreadTest {
     private final KernelService kernel = new ReferenceKernels();
 
     /** Hop factors of 1: only the edge weights scale the energy. */
-    private static SpreadParams flat(int maxDepth, float threshold) {
+    private static SpreadParams flat(int maxDepth, double threshold) {
         return SpreadParams.exponential(maxDepth, 0, threshold);
     }
 
@@ -34,8 +34,8 @@ class SpreadTest {
     }
 
     private static void assertResult(SpreadResult result, float[] activation, int[] firstHop, int activated) {
-        assertArrayEquals(activation, result.activation(), "activations");
-        assertArrayEquals(firstHop, result.firstHop(), "first hops");
+        assertArrayEquals(activation, result.activations(), "activations");
+        assertArrayEquals(firstHop, result.firstHops(), "first hops");
         assertEquals(activated, result.activatedCount(), "activated count");
     }
 
@@ -58,7 +58,7 @@ class SpreadTest {
 
     @Test
     void hopFactorsScaleEachHop() {
-        SpreadParams params = new SpreadParams(3, 0f, new float[] {0.5f, 0.25f, 1f}, 3);
+        SpreadParams params = SpreadParams.of(0, 0.5f, 0.25f, 1f);
         assertResult(spread(CHAIN_OFFSETS, CHAIN_TARGETS, new float[] {1f, 1f, 1f}, new int[] {0}, new float[] {1f},
                 params), new float[] {1f, 0.5f, 0.125f, 0.125f}, new int[] {0, 1, 2, 3}, 4);
     }
@@ -144,7 +144,7 @@ class SpreadTest {
             }
             SpreadResult result = spread(structure[0], structure[1], weights, nodes, activations,
                     flat(8, 0f).withRefractoryHops(0));
-            for (float a : result.activation()) {
+            for (float a : result.activations()) {
                 assertTrue(a >= 0f && a <= 1f, "activation " + a);
             }
         }
@@ -207,11 +207,11 @@ class SpreadTest {
         offsets[n] = n - 1;
         SpreadResult result = spread(offsets, targets, weights, new int[] {0}, new float[] {1f}, flat(32, 0f));
         for (int v = 0; v <= 32; v++) {
-            assertEquals(Math.scalb(1f, -v), result.activation()[v], "node " + v);
-            assertEquals(v, result.firstHop()[v]);
+            assertEquals(Math.scalb(1f, -v), result.activations()[v], "node " + v);
+            assertEquals(v, result.firstHops()[v]);
         }
-        assertEquals(0f, result.activation()[33]);
-        assertEquals(-1, result.firstHop()[33]);
+        assertEquals(0f, result.activations()[33]);
+        assertEquals(-1, result.firstHops()[33]);
         assertEquals(33, result.activatedCount());
     }
 
@@ -241,7 +241,7 @@ class SpreadTest {
 
     @Test
     void zeroHopFactorReachesNothing() {
-        SpreadParams params = new SpreadParams(2, 0f, new float[] {0f, 1f}, 2);
+        SpreadParams params = SpreadParams.of(0, 0f, 1f);
         assertResult(spread(CHAIN_OFFSETS, CHAIN_TARGETS, CHAIN_WEIGHTS, new int[] {0}, new float[] {1f}, params),
                 new float[] {1f, 0f, 0f, 0f}, new int[] {0, -1, -1, -1}, 1);
     }
@@ -305,13 +305,9 @@ class SpreadTest {
             Oracle.Spread expected = Oracle.spread(structure[0], structure[1], weights, nodes, activations, params);
             SpreadResult actual = spread(structure[0], structure[1], weights, nodes, activations, params);
             String what = "trial " + trial + " " + params;
-            assertArrayEquals(expected.activation(), actual.activation(), what);
-            assertArrayEquals(expected.firstHop(), actual.firstHop(), what);
-            int activated = 0;
-            for (float a : expected.activation()) {
-                activated += a > 0 ? 1 : 0;
-            }
-            assertEquals(activated, actual.activatedCount(), what);
+            assertArrayEquals(expected.activation(), actual.activations(), what);
+            assertArrayEquals(expected.firstHop(), actual.firstHops(), what);
+            assertEquals(expected.activatedCount(), actual.activatedCount(), what);
         }
     }
 }
