@@ -38,6 +38,10 @@ public final class KernelArguments {
             throw new IllegalArgumentException("k is " + k + "; it must be in 1..rowCount, and rowCount is " + rowCount
                     + (rowCount == 0 ? " (no row to rank: call cosineTopK on a non-empty range)" : ""));
         }
+        if ((long) queryCount * k > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("queryCount * k is " + (long) queryCount * k + "; a batch returns at most "
+                    + Integer.MAX_VALUE + " results: split it, or ask for a smaller k");
+        }
         requireOutput("outIndex", outIndex, (long) queryCount * k, ValueLayout.JAVA_INT);
         requireOutput("outScore", outScore, (long) queryCount * k, ValueLayout.JAVA_FLOAT);
     }

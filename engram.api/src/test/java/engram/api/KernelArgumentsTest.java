@@ -200,6 +200,14 @@ class KernelArgumentsTest {
         }
 
         @Test
+        void refusesABatchOfMoreResultsThanAnIntCounts() {
+            int k = 3_000_000;
+            IllegalArgumentException e = assertRefused("queryCount * k is " + 1024L * k, () -> KernelArguments
+                    .checkCosineTopK(floats(1024), 1024, 1, floats(k), 0, k, null, k, ints(1), floats(1)));
+            assertRefusalMentions(e, "split it");
+        }
+
+        @Test
         void acceptsBatchesOfOneTo1024() {
             assertDoesNotThrow(() -> KernelArguments.checkCosineTopK(floats(2 * 1024), 1024, 2, floats(6), 0, 3, null, 2,
                     ints(2048), floats(2048)));

@@ -1,6 +1,7 @@
 package engram.api.spi;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,7 +131,9 @@ public final class Workspaces<W extends AbstractWorkspace> {
                 metrics.add(workspace.metrics());
             }
         }
-        metrics.sort((a, b) -> a.workspace().compareTo(b.workspace()));
+        // pool-N before workspace-N, and workspace-2 before workspace-10.
+        metrics.sort(Comparator.comparingInt((ArenaMetrics m) -> m.workspace().length())
+                .thenComparing(ArenaMetrics::workspace));
         return metrics;
     }
 

@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -103,15 +102,10 @@ class RouterAllocationTest {
     }
 
     /**
-     * The dense spread of the Java kernels allocates 80 bytes a call until C2 compiles it:
-     * {@code ReferenceKernels.spread} clears its outputs through two {@code asSlice(..).fill(..)},
-     * and each slice is a new segment object until escape analysis removes it (after about
-     * 60,000 calls here). The router adds nothing (see the silent kernel's test); the fix
-     * belongs in engram.kernels.java.
+     * The dense spread of the Java kernels, through the router: its outputs are cleared with
+     * a loop, not {@code asSlice(..).fill(..)}, whose slices C2 did not eliminate here.
      */
     @Test
-    @Disabled("ReferenceKernels.spread allocates two asSlice segments a call until C2 removes them;"
-            + " enable when engram.kernels.java clears its outputs without slicing")
     void aWarmDenseSpreadThroughTheRouterToTheJavaKernelsAllocatesNothing() {
         new Registrations(router).register(Calls.javaKernels(), 0);
         workspace = router.newWorkspace();

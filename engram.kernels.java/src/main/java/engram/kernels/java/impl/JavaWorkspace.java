@@ -3,6 +3,7 @@ package engram.kernels.java.impl;
 import java.util.Arrays;
 
 import engram.api.ArenaMetrics;
+import engram.api.KernelFailureException;
 import engram.api.WorkspaceOptions;
 import engram.api.spi.AbstractWorkspace;
 
@@ -41,21 +42,43 @@ final class JavaWorkspace extends AbstractWorkspace {
         super(kernelId, name, options);
     }
 
-    /** Makes the node tables and lists hold {@code nodeCount} nodes, clean. */
+    /**
+     * Makes the node tables and lists hold {@code nodeCount} nodes, clean. The new arrays are
+     * made before any is replaced, so a heap too small for them leaves the old ones in place.
+     *
+     * @throws KernelFailureException if the heap cannot hold them
+     */
     void ensureNodes(int nodeCount) {
         if (activation.length >= nodeCount) {
             return;
         }
-        activation = new float[nodeCount];
-        delta = new float[nodeCount];
-        fired = new byte[nodeCount];
-        Arrays.fill(fired, NEVER);
-        for (int i = 0; i < nodeBuffers.length; i++) {
-            nodeBuffers[i] = new int[nodeCount];
+        float[] newActivation;
+        float[] newDelta;
+        byte[] newFired;
+        int[][] newBuffers;
+        float[] newEnergy;
+        int[] newReached;
+        byte[] newReachedHop;
+        try {
+            newActivation = new float[nodeCount];
+            newDelta = new float[nodeCount];
+            newFired = new byte[nodeCount];
+            newBuffers = new int[][] {new int[nodeCount], new int[nodeCount], new int[nodeCount]};
+            newEnergy = new float[nodeCount];
+            newReached = new int[nodeCount];
+            newReachedHop = new byte[nodeCount];
+        } catch (OutOfMemoryError e) {
+            throw new KernelFailureException("the Java kernels could not allocate spreading's tables for " + nodeCount
+                    + " nodes (about " + (nodeCount * 30L >> 20) + " MiB) on the heap; give the JVM more heap (-Xmx)", e);
         }
-        energy = new float[nodeCount];
-        reached = new int[nodeCount];
-        reachedHop = new byte[nodeCount];
+        Arrays.fill(newFired, NEVER);
+        activation = newActivation;
+        delta = newDelta;
+        fired = newFired;
+        nodeBuffers = newBuffers;
+        energy = newEnergy;
+        reached = newReached;
+        reachedHop = newReachedHop;
         grew();
     }
 

@@ -22,11 +22,12 @@ import engram.api.SpreadParams;
 /**
  * A warm call of every segment entry point of the Zig kernels allocates nothing on the Java
  * heap, with a workspace of the caller's and with one borrowed from the pool: measured with
- * the thread's allocated-bytes counter over 1,000 calls after a warm-up.
+ * the thread's allocated-bytes counter over windows of 1,000 calls after a warm-up.
  */
 class ZigAllocationTest {
     private static final int WARM_UP_CALLS = 20_000;
     private static final int MEASURED_CALLS = 1_000;
+    private static final int WINDOWS = 5;
     private static final int D = 64;
     private static final int ROWS = 200;
     private static final int NODES = 2_000;
@@ -134,14 +135,8 @@ class ZigAllocationTest {
                     for (int i = 0; i < WARM_UP_CALLS; i++) {
                         call.run(w);
                     }
-                    long counterCost = measure(threads, () -> {
-                    });
-                    long bytes = measure(threads, () -> {
-                        for (int i = 0; i < MEASURED_CALLS; i++) {
-                            call.run(w);
-                        }
-                    }) - counterCost;
-                    allocated.put(entry.getKey() + (w == null ? " (pool)" : " (workspace)"), bytes);
+                    allocated.put(entry.getKey() + (w == null ? " (pool)" : " (workspace)"),
+                            leastOverWindows(threads, call, w));
                 }
             }
         }
@@ -149,6 +144,26 @@ class ZigAllocationTest {
         for (Map.Entry<String, Long> entry : allocated.entrySet()) {
             assertEquals(0, entry.getValue(), entry.getKey() + " allocated on the Java heap: " + allocated);
         }
+    }
+
+    /**
+     * The least that any of {@value #WINDOWS} windows of {@value #MEASURED_CALLS} calls allocated,
+     * less what the counter itself costs. A call that allocated would show in every window;
+     * the least keeps out a one-time allocation of the JVM's own (a class's first compilation
+     * stores its string literals, charged to the thread that asked for it).
+     */
+    private static long leastOverWindows(com.sun.management.ThreadMXBean threads, Call call, KernelWorkspace w) {
+        long counterCost = measure(threads, () -> {
+        });
+        long least = Long.MAX_VALUE;
+        for (int window = 0; window < WINDOWS; window++) {
+            least = Math.min(least, measure(threads, () -> {
+                for (int i = 0; i < MEASURED_CALLS; i++) {
+                    call.run(w);
+                }
+            }) - counterCost);
+        }
+        return least;
     }
 
     private static long measure(com.sun.management.ThreadMXBean threads, Runnable work) {
