@@ -17,8 +17,10 @@ import engram.kernels.zig.impl.differential.Kernel;
 
 /**
  * Replays the regression corpus ({@code zig/corpus/}) on the Java reference and on the Zig
- * library at every level this CPU runs, each case on the heap and off-heap, against the
- * stored expectations. The Zig harness replays the same files natively and on aarch64.
+ * library at every level this CPU runs, each case on the heap and off-heap and with each kind
+ * of workspace, against the stored expectations: each file for its kernel and for the entry
+ * points derived from it, as {@code zig/src/corpus_harness.zig} replays them (with the same
+ * names and case counts). The Zig harness replays the same files natively and on aarch64.
  */
 class CorpusReplayTest {
     private static ZigCandidates zig;
@@ -44,7 +46,7 @@ class CorpusReplayTest {
             report.assertPassed();
             int size = kernel.corpus().size();
             for (Differential.Tally tally : report.tallies()) {
-                assertEquals(size, tally.cases(), tally.name() + " did not run every case of " + Corpus.file(kernel.title));
+                assertEquals(size, tally.cases(), tally.name() + " did not run every case of " + Corpus.file(kernel.file));
             }
         })).toList();
     }

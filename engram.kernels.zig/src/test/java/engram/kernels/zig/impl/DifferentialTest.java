@@ -16,10 +16,13 @@ import engram.kernels.zig.impl.differential.Differential;
 import engram.kernels.zig.impl.differential.Kernel;
 
 /**
- * The differential suite: {@value #DEFAULT_CASES} generated cases per kernel, each run on
- * the Java reference and on the Zig library at every level this CPU runs, and judged against
- * the oracle by the contract's tolerances. Prints one line per kernel and level with the
- * case count and the largest error; a failure prints the case in corpus format.
+ * The differential suite: {@value #DEFAULT_CASES} generated cases per entry point (the four
+ * kernels and their row ranges, batches, sparse form and gather), each run on the Java
+ * reference and on the Zig library at every level this CPU runs, and judged against the
+ * oracle by the contract's tolerances. Each implementation keeps one long-lived workspace for
+ * the whole class, so that it serves the cases of every entry point in turn. Prints one line
+ * per entry point and level with the case count and the largest error; a failure prints the
+ * case in corpus format.
  *
  * <p>{@code -Dengram.differential.cases=N} and {@code -Dengram.differential.seed=S} change
  * the run (a failing case is found again with the same seed).
@@ -44,7 +47,7 @@ class DifferentialTest {
     @AfterAll
     static void close() {
         zig.close();
-        System.out.printf("differential total: %d kernel calls checked (%d cases x %d kernels x %d implementations),"
+        System.out.printf("differential total: %d cases checked (%d cases x %d entry points x %d implementations),"
                 + " seed 0x%x, %.1f s%n", CASES_RUN.get(), CASES, Kernel.values().length, candidates.size(), SEED,
                 (System.nanoTime() - STARTED) / 1e9);
     }

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,20 +21,26 @@ import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
+import engram.api.spi.AbstractWorkspace;
+import engram.kernels.java.impl.ReferenceKernels;
 
 /**
  * Every invalid argument the contract names, sent to the Zig kernels, ends in an
- * {@link IllegalArgumentException} that names the argument, before any native call; and
- * the kernel still answers correctly afterwards.
+ * {@link IllegalArgumentException} that names the argument (an {@link IllegalStateException}
+ * for a workspace another call is using), before any native call; and the kernel still
+ * answers correctly afterwards.
  */
 class InvalidArgumentsTest {
     private static ZigKernels zig;
+    private static ZigKernels another;
     private static Arena arena;
 
     @BeforeAll
     static void load() {
         zig = NativeLibraries.load();
+        another = NativeLibraries.load();
         arena = Arena.ofShared();
     }
 
@@ -41,11 +48,21 @@ class InvalidArgumentsTest {
     static void close() {
         if (zig != null) {
             zig.close();
+            another.close();
             arena.close();
         }
     }
 
-    private record Case(String description, String argument, Consumer<KernelService> call) {
+    /** @param refusal {@link IllegalArgumentException}, or {@link IllegalStateException} for a busy workspace */
+    private record Case(String description, String argument, Class<? extends RuntimeException> refusal,
+            Consumer<KernelService> call) {
+        Case(String description, String argument, Consumer<KernelService> call) {
+            this(description, argument, IllegalArgumentException.class, call);
+        }
+    }
+
+    private static MemorySegment doubles(long count) {
+        return arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(count, 1)).asSlice(0, count * Double.BYTES);
     }
 
     private static MemorySegment floats(long count) {
@@ -64,7 +81,7 @@ class InvalidArgumentsTest {
         MemorySegment index = arena.allocate(ValueLayout.JAVA_INT, 10);
         cases.add(new Case("dimensions 0", "dimensions", k -> k.cosine(q, 0, m, 10, null, out)));
         cases.add(new Case("dimensions 4097", "dimensions", k -> k.cosine(q, 4097, m, 10, null, out)));
-        cases.add(new Case("negative rows", "rows", k -> k.cosine(q, 8, m, -1, null, out)));
+        cases.add(new Case("negative rows", "rowCount", k -> k.cosine(q, 8, m, -1, null, out)));
         cases.add(new Case("query too short", "query", k -> k.cosine(floats(7), 8, m, 10, null, out)));
         cases.add(new Case("matrix too short", "matrix", k -> k.cosine(q, 8, floats(79), 10, null, out)));
         cases.add(new Case("norms too short", "norms", k -> k.cosine(q, 8, m, 10, floats(9), out)));
@@ -151,13 +168,137 @@ class InvalidArgumentsTest {
         cases.add(new Case("half-life 0", "halfLifeSeconds", k -> new DecayCurve.Exponential(0)));
         cases.add(new Case("beta NaN", "beta", k -> new DecayCurve.PowerLaw(3600, Double.NaN)));
         cases.add(new Case("floor above 1", "floor", k -> new DecayParams(new DecayCurve.Ebbinghaus(), 2f)));
+        rangesAndBatches(cases, q, m, out, index);
+        sparse(cases, graph, params, one);
+        gather(cases);
+        workspaces(cases, q, m, out);
         return cases;
+    }
+
+    private static void rangesAndBatches(List<Case> cases, MemorySegment q, MemorySegment m, MemorySegment out,
+            MemorySegment index) {
+        cases.add(new Case("negative firstRow", "firstRow", k -> k.cosine(null, q, 8, m, -1, 2, null, out)));
+        cases.add(new Case("negative rowCount", "rowCount", k -> k.cosine(null, q, 8, m, 2, -1, null, out)));
+        cases.add(new Case("firstRow + rowCount beyond 2^31 - 1", "firstRow + rowCount",
+                k -> k.cosine(null, q, 8, m, Integer.MAX_VALUE, 1, null, out)));
+        cases.add(new Case("top-k firstRow + rowCount beyond 2^31 - 1", "firstRow + rowCount",
+                k -> k.cosineTopK(null, q, 1, 8, m, 1 << 30, 1 << 30, null, 1, index, out)));
+        cases.add(new Case("matrix short of the range's last row", "matrix",
+                k -> k.cosine(null, q, 8, m, 5, 6, null, out)));
+        cases.add(new Case("norms short of the range's last row", "norms",
+                k -> k.cosine(null, q, 8, m, 4, 6, floats(9), out)));
+        cases.add(new Case("out short of the range", "out", k -> k.cosine(null, q, 8, m, 4, 6, null, floats(5))));
+        cases.add(new Case("queryCount 0", "queryCount", k -> k.cosineTopK(null, q, 0, 8, m, 0, 10, null, 1, index,
+                out)));
+        cases.add(new Case("queryCount 1025", "queryCount", k -> k.cosineTopK(null, floats(1025 * 8), 1025, 8, m, 0,
+                10, null, 1, floats(1025), floats(1025))));
+        cases.add(new Case("queries short of the batch", "queries", k -> k.cosineTopK(null, q, 2, 8, m, 0, 10, null, 1,
+                index, out)));
+        cases.add(new Case("batch outIndex short", "outIndex", k -> k.cosineTopK(null, floats(3 * 8), 3, 8, m, 0, 10,
+                null, 4, index, floats(12))));
+        cases.add(new Case("batch outScore short", "outScore", k -> k.cosineTopK(null, floats(3 * 8), 3, 8, m, 0, 10,
+                null, 4, arena.allocate(ValueLayout.JAVA_INT, 12), floats(11))));
+        cases.add(new Case("a batch of 1025 heap queries", "queries",
+                k -> k.cosineTopK(Collections.nCopies(1025, new float[8]), new float[80], null, 1)));
+        cases.add(new Case("k above a range's rows", "k", k -> k.cosineTopK(null, q, 1, 8, m, 8, 2, null, 3, index,
+                out)));
+    }
+
+    private static void sparse(List<Case> cases, CsrGraph graph, SpreadParams params, MemorySegment one) {
+        MemorySegment nodes = ints(0, 0, 0);
+        MemorySegment act = floats(3);
+        MemorySegment hops = ints(0, 0, 0);
+        cases.add(new Case("sparse capacity -1", "capacity",
+                k -> k.spreadSparse(null, graph, ints(0), one, 1, params, nodes, act, hops, -1)));
+        cases.add(new Case("heap sparse capacity -1", "capacity",
+                k -> k.spreadSparse(graph, new int[] {0}, new float[] {1f}, params, -1)));
+        cases.add(new Case("sparse outNodes short", "outNodes",
+                k -> k.spreadSparse(null, graph, ints(0), one, 1, params, ints(0, 0), act, hops, 3)));
+        cases.add(new Case("sparse outActivation short", "outActivation",
+                k -> k.spreadSparse(null, graph, ints(0), one, 1, params, nodes, floats(2), hops, 3)));
+        cases.add(new Case("sparse outFirstHop short", "outFirstHop",
+                k -> k.spreadSparse(null, graph, ints(0), one, 1, params, nodes, act, ints(0), 3)));
+        cases.add(new Case("sparse outNodes null", "outNodes",
+                k -> k.spreadSparse(null, graph, ints(0), one, 1, params, null, act, hops, 3)));
+    }
+
+    private static void gather(List<Case> cases) {
+        DecayParams params = DecayParams.of(new DecayCurve.PowerLaw());
+        MemorySegment indices = ints(0, 3, 3, 1);
+        MemorySegment strength = floats(4);
+        MemorySegment last = doubles(4);
+        MemorySegment out = floats(4);
+        cases.add(new Case("gather index out of range", "indices[2]",
+                k -> k.decayGather(null, ints(0, 3, 4, 1), 4, 4, strength, last, null, 0, params, out)));
+        cases.add(new Case("gather index negative", "indices[0]",
+                k -> k.decayGather(null, ints(-1, 3, 3, 1), 4, 4, strength, last, null, 0, params, out)));
+        cases.add(new Case("gather of no memories", "indices[0]",
+                k -> k.decayGather(null, indices, 4, 0, floats(0), doubles(0), null, 0, params, out)));
+        cases.add(new Case("gather memoryCount negative", "memoryCount",
+                k -> k.decayGather(null, indices, 4, -1, strength, last, null, 0, params, out)));
+        cases.add(new Case("gather count negative", "count",
+                k -> k.decayGather(null, indices, -4, 4, strength, last, null, 0, params, out)));
+        cases.add(new Case("gather indices short", "indices",
+                k -> k.decayGather(null, ints(0, 1), 4, 4, strength, last, null, 0, params, out)));
+        cases.add(new Case("gather lastAccessSeconds short", "lastAccessSeconds",
+                k -> k.decayGather(null, indices, 4, 4, strength, doubles(3), null, 0, params, out)));
+        cases.add(new Case("gather lastAccessSeconds misaligned", "lastAccessSeconds",
+                k -> k.decayGather(null, indices, 4, 4, strength, arena.allocate(40, 8).asSlice(4, 32), null, 0,
+                        params, out)));
+        cases.add(new Case("gather strength short", "strength",
+                k -> k.decayGather(null, indices, 4, 4, floats(3), last, null, 0, params, out)));
+        cases.add(new Case("gather accessCount short", "accessCount",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, ints(1, 2, 3), 0, params, out)));
+        cases.add(new Case("gather out short", "out",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, 0, params, floats(3))));
+        cases.add(new Case("gather nowSeconds NaN", "nowSeconds",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, Double.NaN, params, out)));
+        cases.add(new Case("gather nowSeconds infinite", "nowSeconds",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, Double.POSITIVE_INFINITY, params,
+                        out)));
+        cases.add(new Case("gather out overlapping strength", "out",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, 0, params, strength)));
+        cases.add(new Case("gather out overlapping lastAccessSeconds", "out",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, 0, params, last.asSlice(8, 16))));
+        cases.add(new Case("gather null params", "params",
+                k -> k.decayGather(null, indices, 4, 4, strength, last, null, 0, null, out)));
+        cases.add(new Case("heap gather of lengths that disagree", "strength",
+                k -> k.decayGather(new int[] {0}, new float[2], new double[1], null, 0, params)));
+    }
+
+    private static void workspaces(List<Case> cases, MemorySegment q, MemorySegment m, MemorySegment out) {
+        cases.add(new Case("a closed workspace", "workspace", k -> {
+            KernelWorkspace closed = k.newWorkspace();
+            closed.close();
+            k.cosine(closed, q, 8, m, 0, 10, null, out);
+        }));
+        cases.add(new Case("a workspace of the Java reference kernels", "workspace", k -> {
+            try (KernelWorkspace foreign = new ReferenceKernels().newWorkspace()) {
+                k.decay(foreign, out, out, null, 10, DecayParams.of(new DecayCurve.Exponential()), out);
+            }
+        }));
+        cases.add(new Case("a workspace of another instance of the Zig kernels", "workspace", k -> {
+            try (KernelWorkspace foreign = another.newWorkspace()) {
+                k.cosineTopK(foreign, q, 1, 8, m, 0, 10, null, 1, ints(0), out);
+            }
+        }));
+        cases.add(new Case("a workspace another call is using", "workspace", IllegalStateException.class, k -> {
+            try (KernelWorkspace busy = k.newWorkspace()) {
+                AbstractWorkspace held = (AbstractWorkspace) busy;
+                held.enter();
+                try {
+                    k.cosine(busy, q, 8, m, 0, 10, null, out);
+                } finally {
+                    held.exit();
+                }
+            }
+        }));
     }
 
     @TestFactory
     List<DynamicTest> eachInvalidArgumentIsRefusedByName() {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.description(), () -> {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.call().accept(zig));
+            RuntimeException e = assertThrows(c.refusal(), () -> c.call().accept(zig));
             assertTrue(e.getMessage().startsWith(c.argument()) || e.getMessage().contains(" " + c.argument()),
                     "the message should name " + c.argument() + ": " + e.getMessage());
             // The kernel still answers after the refusal.

@@ -50,7 +50,7 @@ class MutantDetectionTest {
                     Kernel kernel = Kernel.named(mutation.kernel);
                     String name = "mutant " + mutation.kernel + " (" + mutation.description + ") of " + base.info().name()
                             + " " + base.info().instructionSet();
-                    List<Differential.Candidate> mutant = List.of(new Differential.Candidate(name,
+                    List<Differential.Candidate> mutant = List.of(zig.candidate(name,
                             new MutantKernels(base, mutation)));
                     Differential.Report generated = kernel.runGenerated(mutant, REFERENCE, SEED,
                             DifferentialTest.DEFAULT_CASES);

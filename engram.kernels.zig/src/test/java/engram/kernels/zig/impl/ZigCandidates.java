@@ -8,10 +8,12 @@ import engram.kernels.zig.impl.differential.Differential;
 
 /**
  * The Zig library at every level this CPU runs, loaded once for a test class; none when the
- * build made no library (-Dzig.skip), so that the Java reference is still checked.
+ * build made no library (-Dzig.skip), so that the Java reference is still checked. Closing it
+ * closes the candidates it handed out (their long-lived workspaces), then the libraries.
  */
 final class ZigCandidates implements AutoCloseable {
     private final List<ZigKernels> kernels = new ArrayList<>();
+    private final List<Differential.Candidate> handedOut = new ArrayList<>();
 
     ZigCandidates() {
         if (isBuilt()) {
@@ -30,7 +32,15 @@ final class ZigCandidates implements AutoCloseable {
         List<Differential.Candidate> candidates = new ArrayList<>();
         candidates.add(new Differential.Candidate("java reference", reference));
         kernels.forEach(k -> candidates.add(new Differential.Candidate(k.level(), k)));
+        handedOut.addAll(candidates);
         return candidates;
+    }
+
+    /** {@code kernel} as a candidate named {@code name}, closed with the others. */
+    Differential.Candidate candidate(String name, KernelService kernel) {
+        Differential.Candidate candidate = new Differential.Candidate(name, kernel);
+        handedOut.add(candidate);
+        return candidate;
     }
 
     /** The best level, or null when none was built. */
@@ -40,6 +50,7 @@ final class ZigCandidates implements AutoCloseable {
 
     @Override
     public void close() {
+        handedOut.forEach(Differential.Candidate::close);
         kernels.forEach(ZigKernels::close);
     }
 }

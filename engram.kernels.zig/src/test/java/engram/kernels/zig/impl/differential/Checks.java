@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The contract's tolerances ({@code kernel-contract.md}), as comparisons of a kernel's
+ * The contract's tolerances ({@code docs/kernel-contract.md}), as comparisons of a kernel's
  * output with the expected one. Each returns a {@link Verdict}: the largest error seen and,
  * when a value is beyond its tolerance, a description of the first such value.
  */
@@ -15,6 +15,7 @@ public final class Checks {
     public static final double TOPK_TIE_WINDOW = 2e-6;
     /** |kernel - exact| / |exact| allowed for a decayed strength. */
     public static final double DECAY_RELATIVE = 1e-6;
+    private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0f);
 
     private Checks() {
     }
@@ -37,6 +38,18 @@ public final class Checks {
 
         public boolean failed() {
             return failure != null;
+        }
+
+        /** This verdict and a later one of the same case: the larger error, both near-tie counts, the first failure. */
+        Verdict and(Verdict later) {
+            double max = Double.isNaN(error) ? later.error : Double.isNaN(later.error) ? error
+                    : Math.max(error, later.error);
+            return new Verdict(max, nearTies + later.nearTies, failure != null ? failure : later.failure);
+        }
+
+        /** The same verdict with {@code where} before its failure. */
+        Verdict at(String where) {
+            return failure == null ? this : new Verdict(error, nearTies, where + ": " + failure);
         }
     }
 
@@ -73,16 +86,29 @@ public final class Checks {
      */
     public static Verdict topK(int[] gotIndex, float[] gotScore, int[] expectIndex, float[] expectScore,
             double[] rowScores) {
+        return topK(gotIndex, gotScore, expectIndex, expectScore, rowScores, 0, rowScores.length);
+    }
+
+    /**
+     * {@link #topK} over rows {@code firstRow .. firstRow + rowCount - 1}: every row named must
+     * be one of them, by its absolute number.
+     *
+     * @param rowScores the exact score of every row of the matrix, by row number
+     */
+    public static Verdict topK(int[] gotIndex, float[] gotScore, int[] expectIndex, float[] expectScore,
+            double[] rowScores, int firstRow, int rowCount) {
         int k = expectIndex.length;
         if (gotIndex.length != k || gotScore.length != k) {
             return Verdict.fail(Double.NaN, gotIndex.length + " rows, expected k = " + k);
         }
+        long endRow = (long) firstRow + rowCount;
         Set<Integer> got = new HashSet<>();
         double max = 0;
         for (int i = 0; i < k; i++) {
             int row = gotIndex[i];
-            if (row < 0 || row >= rowScores.length || !got.add(row)) {
-                return Verdict.fail(max, "index[" + i + "] = " + row + " is out of range or repeated");
+            if (row < firstRow || row >= endRow || !got.add(row)) {
+                return Verdict.fail(max, "index[" + i + "] = " + row + " is not a row of " + firstRow + ".."
+                        + (endRow - 1) + ", or is repeated");
             }
             String where = "score[" + i + "] (row " + row + ")";
             String nan = nanMismatch(where, gotScore[i], rowScores[row]);
@@ -130,6 +156,28 @@ public final class Checks {
         return new Verdict(max, nearTies, null);
     }
 
+    /**
+     * Query {@code q}'s part of a batch against the same query's call alone: the same rows in
+     * the same order with the same score bits, as the contract requires of a batch.
+     */
+    public static Verdict identical(int q, int[] batchIndex, float[] batchScore, int[] aloneIndex, float[] aloneScore) {
+        if (batchIndex.length != aloneIndex.length || batchScore.length != aloneScore.length) {
+            return Verdict.fail(Double.NaN, "query " + q + " of the batch has " + batchIndex.length
+                    + " rows, alone " + aloneIndex.length);
+        }
+        for (int i = 0; i < batchIndex.length; i++) {
+            int batchBits = Float.floatToRawIntBits(batchScore[i]);
+            int aloneBits = Float.floatToRawIntBits(aloneScore[i]);
+            if (batchIndex[i] != aloneIndex[i] || batchBits != aloneBits) {
+                return Verdict.fail(0, "query " + q + " of the batch, position " + i + ": (row " + batchIndex[i]
+                        + ", " + batchScore[i] + " " + CorpusText.hex(batchScore[i]) + "); alone: (row "
+                        + aloneIndex[i] + ", " + aloneScore[i] + " " + CorpusText.hex(aloneScore[i])
+                        + "); a batch must give each query its lone result bit for bit");
+            }
+        }
+        return Verdict.pass(0);
+    }
+
     private static Set<Integer> symmetricDifference(Set<Integer> a, Set<Integer> b) {
         Set<Integer> out = new HashSet<>(a);
         out.addAll(b);
@@ -163,6 +211,54 @@ public final class Checks {
     }
 
     /**
+     * A sparse spread against the dense expectation: the count returned is the activated
+     * count; the first {@code min(capacity, count)} entries are the activated nodes in
+     * activation order ({@code order}), each with its activation bits and first hop; and, when
+     * the outputs were guarded, every entry after them (up to the capacity, and the guard
+     * past it) is as it was before the call.
+     */
+    public static Verdict sparse(Calls.Sparse got, int capacity, int[] order, float[] expectActivation,
+            int[] expectFirstHop, int expectCount) {
+        if (got.count() != expectCount) {
+            return Verdict.fail(0, "returned " + got.count() + ", expected the activated count " + expectCount);
+        }
+        int written = Math.min(capacity, order.length);
+        if (!got.guarded() && got.nodes().length != written) {
+            return Verdict.fail(0, "holds " + got.nodes().length + " nodes, expected min(capacity " + capacity
+                    + ", activated " + order.length + ") = " + written);
+        }
+        for (int i = 0; i < written; i++) {
+            int node = order[i];
+            if (got.nodes()[i] != node) {
+                return Verdict.fail(0, "entry " + i + " is node " + got.nodes()[i] + ", expected node " + node
+                        + " (activation order: by first hop, then node id)");
+            }
+            float activation = got.activation()[i];
+            if (Float.floatToRawIntBits(activation) != Float.floatToRawIntBits(expectActivation[node])) {
+                return Verdict.fail(ulps(activation, expectActivation[node]), "entry " + i + " (node " + node
+                        + "): activation " + activation + " (" + CorpusText.hex(activation) + "), expected "
+                        + expectActivation[node] + " (" + CorpusText.hex(expectActivation[node])
+                        + "): spreading must be bit-identical");
+            }
+            if (got.firstHop()[i] != expectFirstHop[node]) {
+                return Verdict.fail(0, "entry " + i + " (node " + node + "): first hop " + got.firstHop()[i]
+                        + ", expected " + expectFirstHop[node]);
+            }
+        }
+        if (got.guarded()) {
+            for (int i = written; i < got.nodes().length; i++) {
+                if (got.nodes()[i] != Calls.UNWRITTEN
+                        || Float.floatToRawIntBits(got.activation()[i]) != Calls.UNWRITTEN
+                        || got.firstHop()[i] != Calls.UNWRITTEN) {
+                    return Verdict.fail(0, "entry " + i + " was written, past the " + written + " the kernel may"
+                            + " write (capacity " + capacity + ", " + order.length + " activated)");
+                }
+            }
+        }
+        return Verdict.pass(0);
+    }
+
+    /**
      * Decayed strengths within {@link #DECAY_RELATIVE} of {@code expected}. The error is
      * relative to {@code max(|expected|, Float.MIN_NORMAL)}: below the normal float32 range
      * the result carries fewer bits, and rounding to it is exact to half a subnormal step.
@@ -176,6 +272,10 @@ public final class Checks {
             String nan = nanMismatch("out[" + i + "]", got[i], expected[i]);
             if (nan != null) {
                 return Verdict.fail(max, nan);
+            }
+            if (Float.floatToRawIntBits(got[i]) == NEGATIVE_ZERO_BITS) {
+                return Verdict.fail(max, describe("out[" + i + "]", got[i], expected[i])
+                        + ": no decayed strength is -0.0");
             }
             double error = Math.abs(got[i] - expected[i]) / Math.max(Math.abs(expected[i]), Float.MIN_NORMAL);
             max = Double.isNaN(error) ? max : Math.max(max, error);

@@ -102,6 +102,22 @@ public final class CorpusSeeds {
         float[] infiniteQuery = gaussian(random, 3);
         infiniteQuery[1] = Float.POSITIVE_INFINITY;
         cases.add(CosineCase.of("infinite-query-gives-nan-everywhere", infiniteQuery, gaussian(random, 2 * 3), null));
+        // Not finite shows as NaN even against a zero norm: rows +0.0, -0.0 and of values, norms
+        // computed or given (a given 0 included).
+        float[] zeroFirst = gaussian(random, 3 * 9);
+        Arrays.fill(zeroFirst, 0, 9, 0f);
+        Arrays.fill(zeroFirst, 9, 18, -0f);
+        float[] nanQuery = gaussian(random, 9);
+        nanQuery[4] = Float.NaN;
+        cases.add(CosineCase.of("nan-query-against-zero-rows-gives-nan", nanQuery, zeroFirst, null));
+        float[] minusInfinityQuery = gaussian(random, 9);
+        minusInfinityQuery[8] = Float.NEGATIVE_INFINITY;
+        cases.add(CosineCase.of("infinite-query-against-zero-rows-and-given-norms-gives-nan", minusInfinityQuery,
+                zeroFirst, new float[] {0f, 0f, norms(zeroFirst, 9)[2]}));
+        float[] nanInZeroQuery = gaussian(random, 3 * 9);
+        nanInZeroQuery[9 + 2] = Float.NaN;
+        cases.add(CosineCase.of("zero-query-against-a-nan-row-gives-nan-there-only", new float[9], nanInZeroQuery,
+                null));
         return cases;
     }
 
@@ -276,6 +292,37 @@ public final class CorpusSeeds {
         return cases;
     }
 
+    /**
+     * Every out-of-range strength against every out-of-range age, and each of them against an
+     * age of a day and a strength of 0.8, with access counts on both sides of consolidation:
+     * the contract's value rule on one curve. The floor is 0 (where -0.0 strengths must give
+     * +0.0) or 0.125 (which an infinite age leaves).
+     */
+    private static DecayCase outOfRange(DecayCurve curve, float floor) {
+        float[] strengths = Generators.OUT_OF_RANGE_STRENGTHS;
+        float[] ages = Generators.OUT_OF_RANGE_AGES;
+        List<float[]> pairs = new ArrayList<>();
+        for (float s : strengths) {
+            for (float t : ages) {
+                pairs.add(new float[] {s, t});
+            }
+            pairs.add(new float[] {s, 86_400f});
+        }
+        for (float t : ages) {
+            pairs.add(new float[] {0.8f, t});
+        }
+        float[] strength = new float[pairs.size()];
+        float[] age = new float[pairs.size()];
+        int[] access = new int[pairs.size()];
+        for (int i = 0; i < strength.length; i++) {
+            strength[i] = pairs.get(i)[0];
+            age[i] = pairs.get(i)[1];
+            access[i] = i % 2 == 0 ? 2 : 3;
+        }
+        return DecayCase.of(curve.getClass().getSimpleName().toLowerCase() + "-out-of-range-strengths-and-ages",
+                new DecayParams(curve, floor), strength, age, access);
+    }
+
     public static List<DecayCase> decay() {
         List<DecayCase> cases = new ArrayList<>();
         int special = Generators.SPECIAL_AGES.length;
@@ -339,6 +386,9 @@ public final class CorpusSeeds {
                 new float[] {1f, 1f, 1f, 1f}, new float[] {1e20f, 1e30f, Float.MAX_VALUE, 3.1536e10f}, null));
         cases.add(DecayCase.of("nan-age-gives-nan-there-only", DecayParams.of(new DecayCurve.Ebbinghaus()),
                 new float[] {0.5f, 0.5f, 0.5f}, new float[] {120f, Float.NaN, 30f}, null));
+        for (int round = 0; round < 4; round++) {
+            cases.add(outOfRange(Generators.defaultCurve(round), round % 2 == 0 ? 0f : 0.125f));
+        }
         return cases;
     }
 }

@@ -24,7 +24,7 @@ import engram.kernels.java.impl.ReferenceKernels;
  * keep their inputs, the seeds they lack are added, and every expectation is computed
  * afresh by the Java reference:
  *
- * <pre>./mvnw -B -o test -f engram.kernels.zig/pom.xml -Dtest=CorpusUpdateTest -Dengram.corpus.update=true</pre>
+ * <pre>./mvnw -B -o test -pl engram.kernels.zig -Dtest=CorpusUpdateTest -Dengram.corpus.update=true</pre>
  */
 class CorpusUpdateTest {
     static final String UPDATE_PROPERTY = "engram.corpus.update";

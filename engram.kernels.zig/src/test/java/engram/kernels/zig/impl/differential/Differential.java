@@ -7,19 +7,63 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
+import engram.api.OverflowStrategy;
+import engram.api.WorkspaceOptions;
 
 /**
  * Runs trials on several kernels at once and keeps, per kernel, the number of cases run,
  * the largest error and the first failure. A kernel that fails is not run on later cases;
- * the run stops early once every kernel has failed.
+ * the run stops early once every kernel has failed. Each call runs with the workspace its
+ * placement names: the candidate's long-lived one, a fresh one, or none (the pool).
  */
 public final class Differential {
     private Differential() {
     }
 
-    /** A kernel under test and the name the report gives it, such as {@code x86_64_v3}. */
-    public record Candidate(String name, KernelService kernel) {
+    /**
+     * A kernel under test, the name the report gives it (such as {@code x86_64_v3}), and its
+     * long-lived workspace: made on first use and kept until {@link #close()}, so that one
+     * workspace serves every case of every entry point that asks for it, in turn, and
+     * spreading's retained node tables meet graphs of every size.
+     */
+    public static final class Candidate implements AutoCloseable {
+        private final String name;
+        private final KernelService kernel;
+        private KernelWorkspace longLived;
+
+        public Candidate(String name, KernelService kernel) {
+            this.name = name;
+            this.kernel = kernel;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public KernelService kernel() {
+            return kernel;
+        }
+
+        KernelWorkspace longLivedWorkspace() {
+            if (longLived == null) {
+                longLived = kernel.newWorkspace();
+            }
+            return longLived;
+        }
+
+        /** Closes the long-lived workspace, if one was made. */
+        @Override
+        public void close() {
+            if (longLived != null) {
+                longLived.close();
+                longLived = null;
+            }
+        }
     }
+
+    /** A fresh workspace: the smallest arena, and no fallback, so that a call needing more than it should fails. */
+    private static final WorkspaceOptions FRESH = WorkspaceOptions.ofMebibytes(1, OverflowStrategy.ERROR);
 
     /** How a kernel fared: cases run, largest error, and the first failure with its case. */
     public static final class Tally {
@@ -119,7 +163,7 @@ public final class Differential {
                     for (Calls.Placement placement : placements.apply(i)) {
                         Checks.Verdict verdict;
                         try {
-                            verdict = trial.check(candidate.kernel(), placement);
+                            verdict = check(trial, candidate, placement);
                         } catch (RuntimeException e) {
                             verdict = Checks.Verdict.fail(tally.maxError, "threw " + e);
                         }
@@ -137,5 +181,18 @@ public final class Differential {
             }
         }
         return new Report(title, errorName, List.copyOf(tallies.values()));
+    }
+
+    private static Checks.Verdict check(Trial trial, Candidate candidate, Calls.Placement placement) {
+        KernelService kernel = candidate.kernel();
+        return switch (placement.workspace()) {
+            case LONG_LIVED -> trial.check(kernel, candidate.longLivedWorkspace(), placement);
+            case POOL -> trial.check(kernel, null, placement);
+            case FRESH -> {
+                try (KernelWorkspace fresh = kernel.newWorkspace(FRESH)) {
+                    yield trial.check(kernel, fresh, placement);
+                }
+            }
+        };
     }
 }

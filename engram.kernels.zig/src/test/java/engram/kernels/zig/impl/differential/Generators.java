@@ -11,10 +11,14 @@ import engram.api.SpreadParams;
 
 /**
  * Generated cases that reach the contract's hard cases on purpose: case {@code index} takes
- * shape {@code index % shapes}, so each shape (tails, zero vectors, near-ties, hubs,
- * saturation, exact thresholds, special ages, ...) gets an equal share of every run, and
- * the sizes within a shape cycle through the lists below rather than being left to chance.
- * Case {@code index} of seed {@code seed} is the same on every run.
+ * shape {@code index % shapes}, so each shape (tails, zero vectors, non-finite inputs,
+ * near-ties, hubs, saturation, exact thresholds, special ages, out-of-range values, ...)
+ * gets an equal share of every run, and the sizes within a shape cycle through the lists
+ * below rather than being left to chance. The derived entry points take case {@code index}
+ * of their base entry point and add what they need (a row range, a k for it, a sparse
+ * capacity, a gather) from a second random stream, so the base case stays as it is; the
+ * batch has generators of its own. Case {@code index} of seed {@code seed} is the same on
+ * every run.
  */
 public final class Generators {
     /** Every SIMD tail the contract names: one off each vector width (4, 8, 16 lanes) and its multiples. */
@@ -34,9 +38,17 @@ public final class Generators {
         return new SplittableRandom(seed * 0x9E37_79B9_7F4A_7C15L + index);
     }
 
+    /**
+     * A second stream for what a derived entry point adds to case {@code index} (a range, a
+     * capacity, a gather), so that the case itself stays the one its base entry point runs.
+     */
+    private static SplittableRandom derived(long seed, int index, long salt) {
+        return new SplittableRandom((seed ^ salt) * 0xBF58_476D_1CE4_E5B9L + index);
+    }
+
     // ---- similarity --------------------------------------------------------------------
 
-    private enum CosineShape { TAIL, SHORT, ZERO, MAGNITUDE, PARALLEL, GIVEN_NORMS, ONE_HOT, EMBEDDING }
+    private enum CosineShape { TAIL, SHORT, ZERO, MAGNITUDE, PARALLEL, GIVEN_NORMS, ONE_HOT, EMBEDDING, NON_FINITE }
 
     public static CosineCase cosine(long seed, int index) {
         SplittableRandom random = random(seed, index);
@@ -95,6 +107,7 @@ public final class Generators {
                     matrix[row * dimensions + random.nextInt(dimensions)] = (float) (random.nextInt(9) - 4);
                 }
             }
+            case NON_FINITE -> norms = nonFinite(random, query, matrix, rows, dimensions);
             default -> {
             }
         }
@@ -103,6 +116,57 @@ public final class Generators {
         }
         return new CosineCase("gen-" + index + "-" + shape.name().toLowerCase(), dimensions, rows, query, matrix,
                 norms, null);
+    }
+
+    /**
+     * The contract's rule that a value that is not finite shows as NaN even against a zero
+     * norm: a NaN or infinite query against rows of which about half are zero (+0.0 or
+     * -0.0); or a zero query against rows one of which holds NaN or an infinity; or given
+     * norms one of which is NaN or infinite, on a zero row or not. Returns the given norms,
+     * or null.
+     */
+    private static float[] nonFinite(SplittableRandom random, float[] query, float[] matrix, int rows,
+            int dimensions) {
+        float bad = pick(random, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+        for (int row = 0; row < rows; row++) {
+            if (random.nextBoolean()) {
+                Arrays.fill(matrix, row * dimensions, (row + 1) * dimensions, random.nextBoolean() ? 0f : -0f);
+            }
+        }
+        switch (random.nextInt(3)) {
+            case 0 -> query[random.nextInt(dimensions)] = bad;
+            case 1 -> {
+                Arrays.fill(query, 0f);
+                if (rows > 0) {
+                    matrix[random.nextInt(rows) * dimensions + random.nextInt(dimensions)] = bad;
+                }
+            }
+            default -> {
+                float[] norms = trueNorms(matrix, rows, dimensions);
+                if (rows > 0) {
+                    norms[random.nextInt(rows)] = bad;
+                }
+                return norms;
+            }
+        }
+        return random.nextInt(3) == 0 ? trueNorms(matrix, rows, dimensions) : null;
+    }
+
+    /**
+     * A row range of {@code rows} rows for case {@code index}: {@code {firstRow, rowCount}},
+     * ending at the last row half the time. When {@code nonEmpty} is false, a tenth of the
+     * ranges are empty (at any first row up to {@code rows} itself); the rest, and all when it
+     * is true, hold a row or more (given {@code rows} of 1 or more).
+     */
+    public static int[] rowRange(long seed, int index, int rows, boolean nonEmpty) {
+        SplittableRandom random = derived(seed, index, 0x5A4E_6E00L);
+        if (rows == 0 || (!nonEmpty && random.nextInt(10) == 0)) {
+            return new int[] {random.nextInt(rows + 1), 0};
+        }
+        int firstRow = random.nextInt(rows);
+        int room = rows - firstRow;
+        int rowCount = random.nextBoolean() ? room : 1 + random.nextInt(room);
+        return new int[] {firstRow, rowCount};
     }
 
     private enum TopKShape { RANDOM, DUPLICATES, NEAR_TIES, ZERO_TIES, LARGE, EMBEDDING, EDGE_K }
@@ -154,15 +218,136 @@ public final class Generators {
 
     /** A k whose k-th and (k+1)-th scores are within the tie window, when the scores have such a pair. */
     private static int kAtATie(SplittableRandom random, float[] query, float[] matrix, float[] norms, int rows) {
-        double[] exact = Oracle.cosine(query, matrix, norms);
-        int[] ranked = Oracle.rank(exact);
+        return kAtATie(random, Oracle.cosine(query, matrix, norms), 0, rows);
+    }
+
+    /** {@link #kAtATie} among rows {@code firstRow .. firstRow + rowCount - 1}. */
+    private static int kAtATie(SplittableRandom random, double[] exact, int firstRow, int rowCount) {
+        int[] ranked = Oracle.rank(exact, firstRow, rowCount);
         List<Integer> ties = new ArrayList<>();
-        for (int i = 0; i + 1 < rows; i++) {
+        for (int i = 0; i + 1 < rowCount; i++) {
             if (Math.abs(exact[ranked[i]] - exact[ranked[i + 1]]) <= Checks.TOPK_TIE_WINDOW) {
                 ties.add(i + 1);
             }
         }
-        return ties.isEmpty() ? 1 + random.nextInt(rows) : ties.get(random.nextInt(ties.size()));
+        return ties.isEmpty() ? 1 + random.nextInt(rowCount) : ties.get(random.nextInt(ties.size()));
+    }
+
+    /** A top-k case, its k chosen for the row range it runs over. */
+    public record RangedTopK(TopKCase topK, int firstRow, int rowCount) {
+    }
+
+    /**
+     * Top-k case {@code index} over a non-empty row range of its rows, with a k chosen for
+     * the range: at a tie of the range's scores half the time (when it has one), 1 or the
+     * whole range a sixth of the time each, else any.
+     */
+    public static RangedTopK topKRange(long seed, int index) {
+        TopKCase c = topK(seed, index);
+        int[] range = rowRange(seed, index, c.rows(), true);
+        int firstRow = range[0];
+        int rowCount = range[1];
+        SplittableRandom random = derived(seed, index, 0x70B4_0000L);
+        int k = switch (random.nextInt(6)) {
+            case 0, 1, 2 -> kAtATie(random, Oracle.cosine(c.query(), c.matrix(), c.norms()), firstRow, rowCount);
+            case 3 -> 1;
+            case 4 -> rowCount;
+            default -> 1 + random.nextInt(rowCount);
+        };
+        return new RangedTopK(new TopKCase(c.name() + "-rows-" + firstRow + "-" + (firstRow + rowCount - 1),
+                c.dimensions(), c.rows(), k, c.query(), c.matrix(), c.norms(), null, null, null), firstRow, rowCount);
+    }
+
+    /** The most queries a generated batch holds: Q = 1..16 in turn. */
+    public static final int BATCH_QUERIES_MAX = 16;
+
+    private enum BatchShape { RANDOM, DUPLICATES, NEAR_TIES, ZERO_TIES, LARGE, EMBEDDING, EDGE_K }
+
+    /**
+     * A batch of Q = 1..16 queries (in turn) over the rows of a top-k shape, at smaller sizes
+     * than {@link #topK} (each query also runs alone): the shape's query first, then copies
+     * of rows (scores of exactly 1, tied among duplicate rows), rows one float32 step off,
+     * the negated first query, a repeat of an earlier query, a zero query, random ones, and
+     * now and then one holding NaN or an infinity. Half the batches run over a row range.
+     */
+    public static BatchCase topKBatch(long seed, int index) {
+        SplittableRandom random = random(seed, index);
+        BatchShape[] shapes = BatchShape.values();
+        BatchShape shape = shapes[index % shapes.length];
+        int round = index / shapes.length;
+        int queryCount = 1 + round % BATCH_QUERIES_MAX;
+        int dimensions = switch (shape) {
+            case EMBEDDING -> EMBEDDING_DIMENSIONS[round % EMBEDDING_DIMENSIONS.length];
+            case LARGE -> 3 + random.nextInt(15);
+            default -> TAIL_LENGTHS[round % (TAIL_LENGTHS.length - 2)] + random.nextInt(2);
+        };
+        int rows = switch (shape) {
+            case LARGE -> 100 + random.nextInt(400);
+            case EMBEDDING -> 2 + random.nextInt(6);
+            default -> 1 + random.nextInt(60);
+        };
+        float[] matrix = gaussian(random, rows * dimensions);
+        float[] first = gaussian(random, dimensions);
+        switch (shape) {
+            case DUPLICATES -> copyRows(random, matrix, rows, dimensions, 1f);
+            case NEAR_TIES -> nearTies(random, matrix, rows, dimensions);
+            case ZERO_TIES -> {
+                for (int row = 0; row < rows; row++) {
+                    if (random.nextInt(3) > 0) {
+                        Arrays.fill(matrix, row * dimensions, (row + 1) * dimensions, 0f);
+                    }
+                }
+            }
+            case LARGE -> copyRows(random, matrix, rows, dimensions, 0.3f);
+            default -> {
+            }
+        }
+        float[] queries = new float[queryCount * dimensions];
+        System.arraycopy(first, 0, queries, 0, dimensions);
+        for (int q = 1; q < queryCount; q++) {
+            int at = q * dimensions;
+            int row = random.nextInt(rows);
+            switch (random.nextInt(9)) {
+                case 0, 1 -> System.arraycopy(matrix, row * dimensions, queries, at, dimensions);
+                case 2 -> {
+                    System.arraycopy(matrix, row * dimensions, queries, at, dimensions);
+                    int j = at + random.nextInt(dimensions);
+                    queries[j] = Math.nextUp(queries[j]);
+                }
+                case 3 -> {
+                    for (int j = 0; j < dimensions; j++) {
+                        queries[at + j] = -first[j];
+                    }
+                }
+                case 4 -> System.arraycopy(queries, random.nextInt(q) * dimensions, queries, at, dimensions);
+                case 5 -> {
+                    // A zero query: every score 0, the first k rows in index order.
+                }
+                case 6 -> {
+                    System.arraycopy(gaussian(random, dimensions), 0, queries, at, dimensions);
+                    if (random.nextInt(4) == 0) {
+                        queries[at + random.nextInt(dimensions)] = pick(random, Float.NaN, Float.POSITIVE_INFINITY);
+                    }
+                }
+                default -> System.arraycopy(gaussian(random, dimensions), 0, queries, at, dimensions);
+            }
+        }
+        float[] norms = random.nextInt(4) == 0 ? trueNorms(matrix, rows, dimensions) : null;
+        int firstRow = 0;
+        int rowCount = rows;
+        if (random.nextBoolean()) {
+            int[] range = rowRange(seed, index, rows, true);
+            firstRow = range[0];
+            rowCount = range[1];
+        }
+        int k = switch (shape) {
+            case EDGE_K -> random.nextBoolean() ? 1 : rowCount;
+            case DUPLICATES, NEAR_TIES, ZERO_TIES, LARGE ->
+                kAtATie(random, Oracle.cosine(first, matrix, norms), firstRow, rowCount);
+            default -> 1 + random.nextInt(rowCount);
+        };
+        return new BatchCase("gen-" + index + "-" + shape.name().toLowerCase() + "-" + queryCount + "-queries",
+                dimensions, rows, k, queryCount, queries, matrix, norms, firstRow, rowCount);
     }
 
     /** Overwrites some rows with exact copies of others (exact ties), some scaled by 2 (still exact). */
@@ -359,6 +544,26 @@ public final class Generators {
                         .withRefractoryHops(refractory));
     }
 
+    /**
+     * The capacity of the sparse form of spreading case {@code index}, which activates
+     * {@code activated} of {@code nodeCount} nodes: room for them all (exactly, one more, or
+     * every node, as the dense form has), or fewer (none, one, one short, half, any), so that
+     * about half the cases are cut short.
+     */
+    public static int sparseCapacity(long seed, int index, int nodeCount, int activated) {
+        SplittableRandom random = derived(seed, index, 0x5BA2_5E00L);
+        return switch (random.nextInt(8)) {
+            case 0 -> activated;
+            case 1 -> activated + 1;
+            case 2 -> nodeCount;
+            case 3 -> 0;
+            case 4 -> Math.min(1, activated);
+            case 5 -> Math.max(0, activated - 1);
+            case 6 -> activated / 2;
+            default -> random.nextInt(nodeCount + 3);
+        };
+    }
+
     private static float[] hopFactors(SplittableRandom random, SpreadShape shape, int maxDepth) {
         if (shape == SpreadShape.DEEP) {
             return constant(maxDepth, 1f);
@@ -506,7 +711,16 @@ public final class Generators {
 
     // ---- decay -------------------------------------------------------------------------
 
-    private enum DecayShape { SPECIAL_AGES, RANDOM_AGES, TAILS, FLOOR, ACCESS_COUNTS, CUSTOM_CONSTANTS, EXTREME }
+    private enum DecayShape {
+        SPECIAL_AGES, RANDOM_AGES, TAILS, FLOOR, ACCESS_COUNTS, CUSTOM_CONSTANTS, EXTREME, OUT_OF_RANGE
+    }
+
+    /** Strengths outside [0, 1], which the contract clamps: -0.0, negatives, -inf, above 1, +inf; and NaN. */
+    public static final float[] OUT_OF_RANGE_STRENGTHS = {-0f, -Float.MIN_VALUE, -0.5f, -1f, Float.NEGATIVE_INFINITY,
+        Math.nextUp(1f), 1.5f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NaN};
+    /** Ages outside [0, +inf), which the contract clamps: -0.0, negatives (clock skew), -inf; +inf; and NaN. */
+    public static final float[] OUT_OF_RANGE_AGES = {-0f, -Float.MIN_VALUE, -1f, -86_400f, -Float.MAX_VALUE,
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN};
 
     public static DecayCase decay(long seed, int index) {
         SplittableRandom random = random(seed, index);
@@ -549,10 +763,63 @@ public final class Generators {
             // Exactly at a value: a memory of age 0 keeps its strength, which then equals the floor.
             int at = random.nextInt(count);
             ages[at] = 0f;
-            floor = pick(random, strength[at], 1f, random.nextFloat(), Float.MIN_VALUE);
+            floor = pick(random, strength[at], 1f, random.nextFloat(), Float.MIN_VALUE, -0f);
+        }
+        if (shape == DecayShape.OUT_OF_RANGE) {
+            // Each memory's strength and age out of range half the time each: every value of
+            // the two lists in every case of about 20 memories, on every curve in turn.
+            for (int i = 0; i < count; i++) {
+                if (random.nextBoolean()) {
+                    strength[i] = pick(random, OUT_OF_RANGE_STRENGTHS);
+                }
+                if (random.nextBoolean()) {
+                    ages[i] = pick(random, OUT_OF_RANGE_AGES);
+                }
+            }
+            floor = pick(random, 0f, -0f, 0.25f, random.nextFloat());
         }
         return DecayCase.of("gen-" + index + "-" + shape.name().toLowerCase(), new DecayParams(curve, floor), strength,
                 ages, accessCount);
+    }
+
+    /**
+     * A gather over the memories of decay case {@code index}: each last accessed at
+     * {@code now - age} (in float64, so that its out-of-range ages become last accesses in the
+     * future, at +-inf or NaN; half the finite ages a few float32 steps off their float32
+     * value, so that only a float64 age is right), decayed at a {@code now} of 0, of today's epoch seconds
+     * (where a float32 age would be off by minutes), negative, or 1e15 (where the subtraction
+     * itself rounds); the indices any number up to twice the memories and more, with repeats.
+     */
+    public static GatherCase decayGather(long seed, int index) {
+        DecayCase memories = decay(seed, index);
+        SplittableRandom random = derived(seed, index, 0x6A7E_0000L);
+        int memoryCount = memories.count();
+        double now = switch (random.nextInt(5)) {
+            case 0 -> 0;
+            case 1 -> 1.7e9 + random.nextDouble(1e8);
+            case 2 -> -3.0e5;
+            case 3 -> 1e15;
+            default -> random.nextDouble(-1e10, 1e10);
+        };
+        double[] lastAccess = new double[memoryCount];
+        for (int m = 0; m < memoryCount; m++) {
+            // Half the finite ages moved off the float32 grid, by up to 3 float32 steps.
+            double age = memories.ageSeconds()[m];
+            double off = Float.isFinite((float) age) && random.nextBoolean() ? random.nextDouble(-3, 3) * 0x1p-24 : 0;
+            lastAccess[m] = now - age * (1 + off);
+        }
+        int count = memoryCount == 0 ? 0 : switch (random.nextInt(4)) {
+            case 0 -> memoryCount;
+            case 1 -> TAIL_LENGTHS[random.nextInt(TAIL_LENGTHS.length)];
+            case 2 -> 1 + random.nextInt(2 * memoryCount + 3);
+            default -> random.nextInt(memoryCount + 1);
+        };
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = i > 0 && random.nextInt(4) == 0 ? indices[random.nextInt(i)] : random.nextInt(memoryCount);
+        }
+        return new GatherCase(memories.name() + "-gather", memories.params(), indices, memories.strength(), lastAccess,
+                memories.accessCount(), now);
     }
 
     /** Every curve in turn, with the contract's constants. */

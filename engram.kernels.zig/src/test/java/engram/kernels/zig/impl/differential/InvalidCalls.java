@@ -1,5 +1,6 @@
 package engram.kernels.zig.impl.differential;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -14,17 +15,24 @@ import java.util.function.Consumer;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
+import engram.api.KernelArguments;
 import engram.api.KernelService;
+import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
 import engram.api.TopK;
+import engram.api.spi.AbstractWorkspace;
 
 /**
  * Generated invalid calls: call {@code index} takes category {@code index % categories},
  * so each way of being wrong the contract names gets its share: wrong lengths, ids out of
- * range, non-monotone offsets, NaN parameters, k out of range, closed, foreign, read-only,
- * misaligned and null segments. Most must end in an {@link IllegalArgumentException} that
- * names the argument; the rest hand a kernel non-finite data, for which the contract defines
- * the result (NaN in the affected outputs, the rest as usual), and check it.
+ * range, non-monotone offsets, NaN parameters, k out of range, row ranges out of bounds or
+ * overflowing, query counts, batch and sparse outputs too short, a negative capacity, gather
+ * indices and counts, a gather's output over its inputs, a non-finite {@code nowSeconds},
+ * closed, foreign, read-only, misaligned and null segments, and workspaces closed, foreign or
+ * busy. Most must end in an {@link IllegalArgumentException} that names the argument (a busy
+ * workspace: an {@link IllegalStateException}); the rest hand a kernel non-finite or
+ * out-of-range data, for which the contract defines the result (NaN in the affected outputs,
+ * the clamps of the decay value rule, the rest as usual), and check it.
  */
 public final class InvalidCalls {
     /**
@@ -32,8 +40,18 @@ public final class InvalidCalls {
      *
      * @param argument the argument the refusal must name, or null when the contract defines a
      *     result instead and {@code call} checks it (throwing {@link AssertionError} if wrong)
+     * @param refusal the exception the refusal must be: {@link IllegalArgumentException}, or
+     *     {@link IllegalStateException} for a workspace another call is using
      */
-    public record Call(String description, String argument, Consumer<KernelService> call) {
+    public record Call(String description, String argument, Class<? extends RuntimeException> refusal,
+            Consumer<KernelService> call) {
+        public Call(String description, String argument, Consumer<KernelService> call) {
+            this(description, argument, IllegalArgumentException.class, call);
+        }
+    }
+
+    /** A workspace of another kernel, or of another instance of the kernel under test, and what it is. */
+    public record ForeignWorkspace(String description, KernelWorkspace workspace) {
     }
 
     private interface Category {
@@ -46,12 +64,21 @@ public final class InvalidCalls {
             this::spreadSeedNode, this::spreadSeedActivation, this::spreadSeedCount, this::spreadBadOutput,
             this::spreadClosedOrNull, this::graphOffsets, this::graphTargetsOrWeights, this::graphSegments,
             this::spreadParams, this::decayShortOrBadSegment, this::decayCurveConstants, this::decayFloorOrNull,
-            this::decayNonFinite);
+            this::decayOutOfRange, this::rowRange, this::rowRangeShortSegment, this::queryCount,
+            this::batchShortSegment, this::sparseCapacity, this::sparseBadOutput, this::gatherIndices,
+            this::gatherCounts, this::gatherShortOrBadSegment, this::gatherOverlap, this::gatherNow,
+            this::gatherOutOfRangeValues, this::workspaceClosed, this::workspaceForeign, this::workspaceBusy);
     private final MemorySegment foreign;
+    private final List<ForeignWorkspace> foreignWorkspaces;
 
-    /** {@code foreign} must be a segment of a confined arena of another thread, of 64 bytes or more. */
-    public InvalidCalls(MemorySegment foreign) {
+    /**
+     * @param foreign a segment of a confined arena of another thread, of 64 bytes or more
+     * @param foreignWorkspaces workspaces the kernel under test did not make: another kernel's,
+     *     another instance's
+     */
+    public InvalidCalls(MemorySegment foreign, List<ForeignWorkspace> foreignWorkspaces) {
         this.foreign = foreign;
+        this.foreignWorkspaces = List.copyOf(foreignWorkspaces);
     }
 
     public int categoryCount() {
@@ -144,7 +171,7 @@ public final class InvalidCalls {
         MemorySegment q = floats(random, arena, d);
         MemorySegment m = floats(random, arena, d);
         MemorySegment out = floats(random, arena, 1);
-        return new Call("cosine with rows " + bad, "rows", k -> k.cosine(q, d, m, bad, null, out));
+        return new Call("cosine with rows " + bad, "rowCount", k -> k.cosine(q, d, m, bad, null, out));
     }
 
     private Call cosineShortSegment(SplittableRandom random, Arena arena) {
@@ -179,7 +206,10 @@ public final class InvalidCalls {
                 k -> k.cosine(args[0], d, args[1], rows, args[2], args[3]));
     }
 
-    /** NaN or an infinity in the query or one row: NaN in the affected scores, the others as usual. */
+    /**
+     * NaN or an infinity in the query or one row: NaN in the affected scores, the others as
+     * usual; NaN even against a zero row (a third of the rows, here).
+     */
     private Call cosineNonFinite(SplittableRandom random, Arena arena) {
         int d = dimensions(random);
         int rows = 2 + random.nextInt(6);
@@ -187,7 +217,7 @@ public final class InvalidCalls {
         float[] matrix = new float[rows * d];
         query[0] = 1f;
         for (int i = 0; i < matrix.length; i++) {
-            matrix[i] = (float) random.nextDouble(-1, 1);
+            matrix[i] = i / d % 3 == 0 ? 0f : (float) random.nextDouble(-1, 1);
         }
         float bad = nonFinite(random);
         boolean inQuery = random.nextInt(4) == 0;
@@ -559,6 +589,10 @@ public final class InvalidCalls {
     }
 
     private Call decayFloorOrNull(SplittableRandom random, Arena arena) {
+        if (random.nextInt(4) == 0) {
+            float floor = random.nextFloat();
+            return new Call("decay params of a null curve", "curve", k -> new DecayParams(null, floor));
+        }
         if (random.nextBoolean()) {
             float bad = pickFloat(random, Float.NaN, -0.5f, -Float.MIN_VALUE, Math.nextUp(1f), 2f,
                     Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
@@ -569,8 +603,12 @@ public final class InvalidCalls {
         return new Call("decay with null params", "params", k -> k.decay(s, s, null, 4, null, s));
     }
 
-    /** NaN in an age or a strength: NaN in that memory's output, the others as usual. */
-    private Call decayNonFinite(SplittableRandom random, Arena arena) {
+    /**
+     * NaN in an age or a strength, or a value out of range (negative or infinite ages, -0.0,
+     * strengths outside [0, 1]): the contract's value rule in that memory's output, never
+     * -0.0, the others as usual.
+     */
+    private Call decayOutOfRange(SplittableRandom random, Arena arena) {
         int count = 1 + random.nextInt(20);
         float[] strength = new float[count];
         float[] ages = new float[count];
@@ -580,21 +618,414 @@ public final class InvalidCalls {
         }
         int at = random.nextInt(count);
         if (random.nextBoolean()) {
-            ages[at] = Float.NaN;
+            ages[at] = pickFloat(random, Generators.OUT_OF_RANGE_AGES);
         } else {
-            strength[at] = Float.NaN;
+            strength[at] = pickFloat(random, Generators.OUT_OF_RANGE_STRENGTHS);
         }
-        DecayParams params = DecayParams.of(Generators.defaultCurve(random.nextInt(4)));
-        return new Call("decay with NaN in memory " + at + " of " + count + " (" + params.curve() + ")", null, k -> {
-            float[] got = k.decay(strength, ages, null, params);
-            double[] exact = Oracle.decay(params, strength, ages, null);
-            for (int i = 0; i < count; i++) {
-                boolean nan = Double.isNaN(exact[i]);
-                double error = Math.abs(got[i] - exact[i]) / Math.max(Math.abs(exact[i]), Float.MIN_NORMAL);
-                if (nan != Float.isNaN(got[i]) || (!nan && error > Checks.DECAY_RELATIVE)) {
-                    throw new AssertionError("decay out[" + i + "] = " + got[i] + ", expected " + exact[i]);
+        DecayParams params = new DecayParams(Generators.defaultCurve(random.nextInt(4)), pickFloat(random, 0f, 0.25f));
+        return new Call("decay with strength " + strength[at] + " at age " + ages[at] + " in memory " + at + " of "
+                + count + " (" + params + ")", null, k -> {
+                    float[] got = k.decay(strength, ages, null, params);
+                    Checks.Verdict verdict = Checks.decay(got, Oracle.decay(params, strength, ages, null));
+                    if (verdict.failed()) {
+                        throw new AssertionError("decay: " + verdict.failure());
+                    }
+                });
+    }
+
+    // ---- row ranges and batches ----------------------------------------------------------
+
+    private Call rowRange(SplittableRandom random, Arena arena) {
+        int d = dimensions(random);
+        int rows = 1 + random.nextInt(6);
+        MemorySegment q = floats(random, arena, d);
+        MemorySegment m = floats(random, arena, (long) rows * d);
+        MemorySegment out = floats(random, arena, rows);
+        MemorySegment index = arena.allocate(JAVA_INT, rows);
+        int firstRow;
+        int rowCount;
+        String argument;
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                firstRow = badInt(random, -1, Integer.MIN_VALUE);
+                rowCount = random.nextInt(rows + 1);
+                argument = "firstRow";
+            }
+            case 1 -> {
+                firstRow = random.nextInt(rows);
+                rowCount = badInt(random, -1, Integer.MIN_VALUE);
+                argument = "rowCount";
+            }
+            default -> {
+                // Each valid alone, their sum past the last row number 2^31 - 1.
+                firstRow = 1 + random.nextInt(Integer.MAX_VALUE);
+                rowCount = Integer.MAX_VALUE - firstRow + 1 + random.nextInt(firstRow);
+                argument = "firstRow + rowCount";
+            }
+        }
+        int from = firstRow;
+        int count = rowCount;
+        boolean topK = random.nextBoolean();
+        return new Call((topK ? "cosineTopK" : "cosine") + " over " + count + " rows from row " + from, argument,
+                topK ? k -> k.cosineTopK(null, q, 1, d, m, from, count, null, 1, index, out)
+                        : k -> k.cosine(null, q, d, m, from, count, null, out));
+    }
+
+    /**
+     * A valid row range whose matrix or norms end short of its last row (though they hold as
+     * many rows as the range, counted from 0), or whose output is short.
+     */
+    private Call rowRangeShortSegment(SplittableRandom random, Arena arena) {
+        int d = dimensions(random);
+        int firstRow = 1 + random.nextInt(6);
+        int rowCount = 1 + random.nextInt(6);
+        int end = firstRow + rowCount;
+        MemorySegment q = floats(random, arena, d);
+        MemorySegment[] args = {floats(random, arena, (long) end * d), floats(random, arena, end),
+            floats(random, arena, rowCount)};
+        String[] names = {"matrix", "norms", "out"};
+        int which = random.nextInt(3);
+        long shorter = switch (which) {
+            case 0 -> (long) rowCount * d + random.nextLong((long) firstRow * d);
+            case 1 -> rowCount + random.nextInt(firstRow);
+            default -> random.nextInt(rowCount);
+        };
+        args[which] = floats(random, arena, shorter);
+        boolean topK = random.nextBoolean();
+        MemorySegment index = arena.allocate(JAVA_INT, rowCount);
+        String name = topK && which == 2 ? "outScore" : names[which];
+        return new Call((topK ? "cosineTopK" : "cosine") + " over rows " + firstRow + ".." + (end - 1) + " with " + name
+                + " holding " + shorter + " values", name,
+                topK ? k -> k.cosineTopK(null, q, 1, d, args[0], firstRow, rowCount, args[1], rowCount, index, args[2])
+                        : k -> k.cosine(null, q, d, args[0], firstRow, rowCount, args[1], args[2]));
+    }
+
+    private Call queryCount(SplittableRandom random, Arena arena) {
+        int d = dimensions(random);
+        int rows = 1 + random.nextInt(6);
+        MemorySegment m = floats(random, arena, (long) rows * d);
+        if (random.nextInt(3) > 0) {
+            int bad = badInt(random, 0, -1, KernelArguments.MAX_QUERIES + 1,
+                    KernelArguments.MAX_QUERIES + 2 + random.nextInt(1 << 20), Integer.MAX_VALUE, Integer.MIN_VALUE);
+            MemorySegment queries = floats(random, arena, d);
+            MemorySegment index = arena.allocate(JAVA_INT, 1);
+            MemorySegment score = arena.allocate(JAVA_FLOAT, 1);
+            return new Call("cosineTopK with queryCount " + bad, "queryCount",
+                    k -> k.cosineTopK(null, queries, bad, d, m, 0, rows, null, 1, index, score));
+        }
+        int count = 2 + random.nextInt(KernelArguments.MAX_QUERIES - 1);
+        long shorter = random.nextLong((long) count * d);
+        MemorySegment queries = floats(random, arena, shorter);
+        MemorySegment index = arena.allocate(JAVA_INT, count);
+        MemorySegment score = arena.allocate(JAVA_FLOAT, count);
+        return new Call("cosineTopK of " + count + " queries holding " + shorter + " of " + (long) count * d
+                + " values", "queries", k -> k.cosineTopK(null, queries, count, d, m, 0, rows, null, 1, index, score));
+    }
+
+    /** A batch whose outputs hold a query's k results, or more, but not every query's. */
+    private Call batchShortSegment(SplittableRandom random, Arena arena) {
+        int d = dimensions(random);
+        int rows = 1 + random.nextInt(8);
+        int count = 2 + random.nextInt(15);
+        int topK = 1 + random.nextInt(rows);
+        long need = (long) count * topK;
+        MemorySegment queries = floats(random, arena, need * d / topK);
+        MemorySegment m = floats(random, arena, (long) rows * d);
+        boolean indexBroken = random.nextBoolean();
+        String[] why = new String[1];
+        MemorySegment broken;
+        if (random.nextBoolean()) {
+            long shorter = topK + random.nextLong(need - topK);
+            why[0] = "holding " + shorter + " of the " + need + " values of " + count + " queries";
+            broken = indexBroken ? arena.allocate(JAVA_INT, shorter) : floats(random, arena, shorter);
+        } else {
+            broken = broken(random, arena, need, true, why);
+        }
+        MemorySegment index = indexBroken ? broken : arena.allocate(JAVA_INT, need);
+        MemorySegment score = indexBroken ? arena.allocate(JAVA_FLOAT, need) : broken;
+        String name = indexBroken ? "outIndex" : "outScore";
+        return new Call("cosineTopK of " + count + " queries, k " + topK + ", with " + name + " " + why[0], name,
+                k -> k.cosineTopK(null, queries, count, d, m, 0, rows, null, topK, index, score));
+    }
+
+    // ---- sparse spreading ----------------------------------------------------------------
+
+    private Call sparseCapacity(SplittableRandom random, Arena arena) {
+        int n = 1 + random.nextInt(6);
+        int bad = badInt(random, -1, Integer.MIN_VALUE);
+        MemorySegment seedNodes = ints(arena, 0);
+        MemorySegment seedActivations = arena.allocateFrom(JAVA_FLOAT, 1f);
+        MemorySegment outs = arena.allocate(JAVA_INT, n);
+        if (random.nextBoolean()) {
+            return new Call("spreadSparse with capacity " + bad + " (heap arrays)", "capacity",
+                    onGraph(n, (k, g) -> k.spreadSparse(g, new int[] {0}, new float[] {1f}, params(), bad)));
+        }
+        return new Call("spreadSparse with capacity " + bad, "capacity", onGraph(n, (k, g) -> k.spreadSparse(null, g,
+                seedNodes, seedActivations, 1, params(), outs, outs, outs, bad)));
+    }
+
+    private Call sparseBadOutput(SplittableRandom random, Arena arena) {
+        int n = 1 + random.nextInt(6);
+        int capacity = 1 + random.nextInt(n + 3);
+        MemorySegment seedNodes = ints(arena, 0);
+        MemorySegment seedActivations = arena.allocateFrom(JAVA_FLOAT, 1f);
+        MemorySegment[] outs = {arena.allocate(JAVA_INT, capacity), arena.allocate(JAVA_FLOAT, capacity),
+            arena.allocate(JAVA_INT, capacity)};
+        String[] names = {"outNodes", "outActivation", "outFirstHop"};
+        int which = random.nextInt(3);
+        String[] why = new String[1];
+        outs[which] = broken(random, arena, capacity, true, why);
+        return new Call("spreadSparse of capacity " + capacity + " with " + names[which] + " " + why[0], names[which],
+                onGraph(n, (k, g) -> k.spreadSparse(null, g, seedNodes, seedActivations, 1, params(), outs[0], outs[1],
+                        outs[2], capacity)));
+    }
+
+    // ---- gather decay --------------------------------------------------------------------
+
+    private static MemorySegment doubles(SplittableRandom random, Arena arena, long count) {
+        MemorySegment segment = arena.allocate(Math.max(count, 1) * Double.BYTES, 64).asSlice(0, count * Double.BYTES);
+        for (long i = 0; i < count; i++) {
+            segment.setAtIndex(JAVA_DOUBLE, i, random.nextDouble(-1e6, 1e6));
+        }
+        return segment;
+    }
+
+    private static MemorySegment indices(SplittableRandom random, Arena arena, int count, int memoryCount) {
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = random.nextInt(memoryCount);
+        }
+        return ints(arena, indices);
+    }
+
+    private static DecayParams anyDecayParams(SplittableRandom random) {
+        return DecayParams.of(Generators.defaultCurve(random.nextInt(4)));
+    }
+
+    private Call gatherIndices(SplittableRandom random, Arena arena) {
+        int memories = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(20);
+        int count = 1 + random.nextInt(20);
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = memories == 0 ? 0 : random.nextInt(memories);
+        }
+        int at = random.nextInt(count);
+        if (memories > 0) {
+            indices[at] = badInt(random, -1, memories, memories + random.nextInt(1000), Integer.MAX_VALUE,
+                    Integer.MIN_VALUE);
+        }
+        MemorySegment index = ints(arena, indices);
+        MemorySegment strength = floats(random, arena, memories);
+        MemorySegment lastAccess = doubles(random, arena, memories);
+        MemorySegment out = floats(random, arena, count);
+        DecayParams params = anyDecayParams(random);
+        int first = memories == 0 ? 0 : at;
+        return new Call("decayGather with indices[" + first + "] = " + indices[first] + " of " + memories
+                + " memories", "indices[" + first + "]",
+                k -> k.decayGather(null, index, count, memories, strength, lastAccess, null, 1e6, params, out));
+    }
+
+    private Call gatherCounts(SplittableRandom random, Arena arena) {
+        MemorySegment index = ints(arena, 0, 1);
+        MemorySegment strength = floats(random, arena, 2);
+        MemorySegment lastAccess = doubles(random, arena, 2);
+        MemorySegment out = floats(random, arena, 2);
+        int bad = badInt(random, -1, Integer.MIN_VALUE);
+        DecayParams params = anyDecayParams(random);
+        if (random.nextBoolean()) {
+            return new Call("decayGather of count " + bad, "count",
+                    k -> k.decayGather(null, index, bad, 2, strength, lastAccess, null, 0, params, out));
+        }
+        return new Call("decayGather of memoryCount " + bad, "memoryCount",
+                k -> k.decayGather(null, index, 2, bad, strength, lastAccess, null, 0, params, out));
+    }
+
+    private Call gatherShortOrBadSegment(SplittableRandom random, Arena arena) {
+        int memories = 1 + random.nextInt(20);
+        int count = 1 + random.nextInt(20);
+        MemorySegment[] args = {indices(random, arena, count, memories), floats(random, arena, memories),
+            doubles(random, arena, memories), ints(arena, new int[memories]), floats(random, arena, count)};
+        String[] names = {"indices", "strength", "lastAccessSeconds", "accessCount", "out"};
+        long[] counts = {count, memories, memories, memories, count};
+        int which = random.nextInt(5);
+        String[] why = new String[1];
+        if (which == 2) {
+            args[2] = switch (random.nextInt(5)) {
+                case 0 -> {
+                    long shorter = random.nextLong(memories);
+                    why[0] = "holding " + shorter + " of " + memories + " values";
+                    yield doubles(random, arena, shorter);
                 }
+                case 1 -> {
+                    why[0] = "aligned to 4 bytes, not the 8 of a float64";
+                    yield arena.allocate((long) memories * Double.BYTES + 8, 8).asSlice(4,
+                            (long) memories * Double.BYTES);
+                }
+                case 2 -> {
+                    why[0] = "null";
+                    yield null;
+                }
+                case 3 -> {
+                    why[0] = "of a closed arena";
+                    Arena closed = Arena.ofConfined();
+                    MemorySegment segment = closed.allocate((long) memories * Double.BYTES, 8);
+                    closed.close();
+                    yield segment;
+                }
+                default -> {
+                    why[0] = "on the heap, holding " + (memories - 1) + " of " + memories + " values";
+                    yield MemorySegment.ofArray(new double[memories - 1]);
+                }
+            };
+        } else {
+            args[which] = broken(random, arena, counts[which], which == 4, why);
+            if (which == 3 && args[3] == null) {
+                args[3] = MemorySegment.ofArray(new int[0]);
+                why[0] = "empty";
+            }
+        }
+        DecayParams params = anyDecayParams(random);
+        return new Call("decayGather with " + names[which] + " " + why[0], names[which],
+                k -> k.decayGather(null, args[0], count, memories, args[1], args[2], args[3], 0, params, args[4]));
+    }
+
+    /** An output that overlaps the strengths or the last-access times, which a gather reads after it writes. */
+    private Call gatherOverlap(SplittableRandom random, Arena arena) {
+        int memories = 1 + random.nextInt(20);
+        int count = 1 + random.nextInt(20);
+        MemorySegment index = indices(random, arena, count, memories);
+        boolean overStrength = random.nextBoolean();
+        long inBytes = (long) memories * (overStrength ? Float.BYTES : Double.BYTES);
+        long outBytes = (long) count * Float.BYTES;
+        MemorySegment block = arena.allocate(inBytes + outBytes, 64);
+        MemorySegment input = block.asSlice(0, inBytes);
+        MemorySegment out = block.asSlice(Float.BYTES * random.nextLong(inBytes / Float.BYTES), outBytes);
+        MemorySegment strength = overStrength ? input : floats(random, arena, memories);
+        MemorySegment lastAccess = overStrength ? doubles(random, arena, memories) : input;
+        DecayParams params = anyDecayParams(random);
+        return new Call("decayGather with out overlapping " + (overStrength ? "strength" : "lastAccessSeconds"), "out",
+                k -> k.decayGather(null, index, count, memories, strength, lastAccess, null, 0, params, out));
+    }
+
+    private Call gatherNow(SplittableRandom random, Arena arena) {
+        double bad = new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}[random.nextInt(3)];
+        MemorySegment index = ints(arena, 0, 1, 0);
+        MemorySegment strength = floats(random, arena, 2);
+        MemorySegment lastAccess = doubles(random, arena, 2);
+        MemorySegment out = floats(random, arena, 3);
+        DecayParams params = anyDecayParams(random);
+        return new Call("decayGather at nowSeconds " + bad, "nowSeconds",
+                k -> k.decayGather(null, index, 3, 2, strength, lastAccess, null, bad, params, out));
+    }
+
+    /**
+     * Out-of-range strengths and last accesses (in the future, at +-inf, NaN): the contract's
+     * value rule decides each memory's result, which is never -0.0.
+     */
+    private Call gatherOutOfRangeValues(SplittableRandom random, Arena arena) {
+        int memories = 1 + random.nextInt(20);
+        float[] strength = new float[memories];
+        double[] lastAccess = new double[memories];
+        double now = random.nextDouble(-1e9, 1e9);
+        for (int m = 0; m < memories; m++) {
+            strength[m] = random.nextBoolean() ? pickFloat(random, Generators.OUT_OF_RANGE_STRENGTHS)
+                    : random.nextFloat();
+            lastAccess[m] = switch (random.nextInt(6)) {
+                case 0 -> now + random.nextDouble(1, 1e6);
+                case 1 -> Double.POSITIVE_INFINITY;
+                case 2 -> Double.NEGATIVE_INFINITY;
+                case 3 -> Double.NaN;
+                case 4 -> now;
+                default -> now - random.nextDouble(1, 1e8);
+            };
+        }
+        int count = 1 + random.nextInt(2 * memories);
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = random.nextInt(memories);
+        }
+        DecayParams params = new DecayParams(Generators.defaultCurve(random.nextInt(4)),
+                pickFloat(random, 0f, -0f, 0.25f));
+        return new Call("decayGather of out-of-range values (" + params + ")", null, k -> {
+            float[] got = k.decayGather(indices, strength, lastAccess, null, now, params);
+            double[] exact = Oracle.decayGather(params, indices, strength, lastAccess, null, now);
+            Checks.Verdict verdict = Checks.decay(got, exact);
+            if (verdict.failed()) {
+                throw new AssertionError("decayGather: " + verdict.failure());
             }
         });
+    }
+
+    // ---- workspaces ----------------------------------------------------------------------
+
+    /** A valid call of one of the segment entry points, with the workspace it is given. */
+    private record WorkspaceCall(String entryPoint, BiConsumer<KernelService, KernelWorkspace> call) {
+    }
+
+    private static WorkspaceCall anyEntryPoint(SplittableRandom random, Arena arena) {
+        int d = dimensions(random);
+        int rows = 1 + random.nextInt(6);
+        MemorySegment queries = floats(random, arena, 2L * d);
+        MemorySegment m = floats(random, arena, (long) rows * d);
+        MemorySegment out = floats(random, arena, 8);
+        MemorySegment index = arena.allocate(JAVA_INT, 8);
+        MemorySegment seedNodes = ints(arena, 0, 2);
+        MemorySegment seedActivations = arena.allocateFrom(JAVA_FLOAT, 1f, 0.5f);
+        MemorySegment hops = arena.allocate(JAVA_INT, 8);
+        MemorySegment strength = floats(random, arena, 8);
+        MemorySegment lastAccess = doubles(random, arena, 8);
+        MemorySegment gathered = ints(arena, 7, 0, 7, 3);
+        DecayParams params = anyDecayParams(random);
+        return switch (random.nextInt(7)) {
+            case 0 -> new WorkspaceCall("cosine", (k, w) -> k.cosine(w, queries, d, m, 0, rows, null, out));
+            case 1 -> new WorkspaceCall("cosineTopK", (k, w) -> k.cosineTopK(w, queries, 2, d, m, 0, rows, null, 1,
+                    index, out));
+            case 2 -> new WorkspaceCall("spread", (k, w) -> {
+                try (CsrGraph g = graph(4)) {
+                    k.spread(w, g, seedNodes, seedActivations, 2, params(), out, hops);
+                }
+            });
+            case 3 -> new WorkspaceCall("spreadSparse", (k, w) -> {
+                try (CsrGraph g = graph(4)) {
+                    k.spreadSparse(w, g, seedNodes, seedActivations, 2, params(), index, out, hops, 3);
+                }
+            });
+            case 4 -> new WorkspaceCall("decay", (k, w) -> k.decay(w, strength, strength, null, 8, params, out));
+            default -> new WorkspaceCall("decayGather", (k, w) -> k.decayGather(w, gathered, 4, 8, strength,
+                    lastAccess, null, 0, params, out));
+        };
+    }
+
+    private Call workspaceClosed(SplittableRandom random, Arena arena) {
+        WorkspaceCall entry = anyEntryPoint(random, arena);
+        return new Call(entry.entryPoint() + " with a workspace of the kernel, closed", "workspace", k -> {
+            KernelWorkspace closed = k.newWorkspace();
+            closed.close();
+            entry.call().accept(k, closed);
+        });
+    }
+
+    private Call workspaceForeign(SplittableRandom random, Arena arena) {
+        WorkspaceCall entry = anyEntryPoint(random, arena);
+        ForeignWorkspace foreignWorkspace = foreignWorkspaces.get(random.nextInt(foreignWorkspaces.size()));
+        return new Call(entry.entryPoint() + " with " + foreignWorkspace.description(), "workspace",
+                k -> entry.call().accept(k, foreignWorkspace.workspace()));
+    }
+
+    /** A workspace another call holds (taken here as a call takes it): refused, and free for the next call. */
+    private Call workspaceBusy(SplittableRandom random, Arena arena) {
+        WorkspaceCall entry = anyEntryPoint(random, arena);
+        return new Call(entry.entryPoint() + " with a workspace another call is using", "workspace",
+                IllegalStateException.class, k -> {
+                    KernelWorkspace busy = k.newWorkspace();
+                    AbstractWorkspace held = (AbstractWorkspace) busy;
+                    held.enter();
+                    try {
+                        entry.call().accept(k, busy);
+                    } finally {
+                        held.exit();
+                        busy.close();
+                    }
+                });
     }
 }

@@ -1,8 +1,10 @@
 package engram.kernels.zig.impl.differential;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +34,15 @@ public final class MutantKernels implements KernelService {
         /** Spreading lets a node fire again at every hop: the refractory rule is skipped. */
         SPREAD_WITHOUT_REFRACTORY("spread", "the refractory rule skipped"),
         /** The exponential curve runs with a half-life one second longer than asked. */
-        DECAY_HALF_LIFE_PLUS_ONE_SECOND("decay", "half-life + 1 s");
+        DECAY_HALF_LIFE_PLUS_ONE_SECOND("decay", "half-life + 1 s"),
+        /** A top-k over a row range returns row numbers counted from {@code firstRow}, not absolute ones. */
+        TOPK_RANGE_RELATIVE_INDICES("topk_range", "row numbers relative to firstRow"),
+        /** A batch scores every query after the first 2e-6 too high: each is no longer its lone result. */
+        TOPK_BATCH_LATER_QUERIES_OFF("topk_batch", "queries after the first scored 2e-6 too high"),
+        /** The sparse form lists the activated nodes in node order, not activation order. */
+        SPREAD_SPARSE_NODE_ORDER("spread_sparse", "activated nodes in node order"),
+        /** A gather takes the age as {@code lastAccess - now}: the sign flipped. */
+        DECAY_GATHER_AGE_SIGN_FLIPPED("decay_gather", "age lastAccess - now");
 
         public final String kernel;
         public final String description;
@@ -93,6 +103,12 @@ public final class MutantKernels implements KernelService {
                 outScore);
         if (mutation == Mutation.COSINE_OFF_BY_2E6) {
             offset(outScore, queryCount * k);
+        } else if (mutation == Mutation.TOPK_BATCH_LATER_QUERIES_OFF && queryCount > 1) {
+            offset(outScore.asSlice((long) k * Float.BYTES), (queryCount - 1) * k);
+        } else if (mutation == Mutation.TOPK_RANGE_RELATIVE_INDICES) {
+            for (long i = 0; i < (long) queryCount * k; i++) {
+                outIndex.setAtIndex(JAVA_INT, i, outIndex.getAtIndex(JAVA_INT, i) - firstRow);
+            }
         } else if (mutation == Mutation.TOPK_TIES_REVERSED) {
             for (int q = 0; q < queryCount; q++) {
                 reverseTies(outIndex.asSlice((long) q * k * Integer.BYTES), outScore.asSlice((long) q * k * Float.BYTES),
@@ -183,8 +199,29 @@ public final class MutantKernels implements KernelService {
     public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
             MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
             MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
-        return base.spreadSparse(workspace, graph, seedNodes, seedActivations, seedCount, params, outNodes,
+        if (mutation != Mutation.SPREAD_SPARSE_NODE_ORDER) {
+            return base.spreadSparse(workspace, graph, seedNodes, seedActivations, seedCount, params, outNodes,
+                    outActivation, outFirstHop, capacity);
+        }
+        KernelArguments.checkSpreadSparse(graph, seedNodes, seedActivations, seedCount, params, outNodes,
                 outActivation, outFirstHop, capacity);
+        int n = graph.nodeCount();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment activation = arena.allocate(JAVA_FLOAT, Math.max(n, 1));
+            MemorySegment firstHop = arena.allocate(JAVA_INT, Math.max(n, 1));
+            int activated = base.spread(workspace, graph, seedNodes, seedActivations, seedCount, params, activation,
+                    firstHop);
+            // The bug: the activated nodes as a scan of the node table finds them, in node order.
+            int written = 0;
+            for (int v = 0; v < n && written < capacity; v++) {
+                if (firstHop.getAtIndex(JAVA_INT, v) >= 0) {
+                    outNodes.setAtIndex(JAVA_INT, written, v);
+                    outActivation.setAtIndex(JAVA_FLOAT, written, activation.getAtIndex(JAVA_FLOAT, v));
+                    outFirstHop.setAtIndex(JAVA_INT, written++, firstHop.getAtIndex(JAVA_INT, v));
+                }
+            }
+            return activated;
+        }
     }
 
     @Override
@@ -197,8 +234,20 @@ public final class MutantKernels implements KernelService {
     public void decayGather(KernelWorkspace workspace, MemorySegment indices, int count, int memoryCount,
             MemorySegment strength, MemorySegment lastAccessSeconds, MemorySegment accessCount, double nowSeconds,
             DecayParams params, MemorySegment out) {
-        base.decayGather(workspace, indices, count, memoryCount, strength, lastAccessSeconds, accessCount, nowSeconds,
-                mutated(params), out);
+        if (mutation != Mutation.DECAY_GATHER_AGE_SIGN_FLIPPED) {
+            base.decayGather(workspace, indices, count, memoryCount, strength, lastAccessSeconds, accessCount,
+                    nowSeconds, mutated(params), out);
+            return;
+        }
+        KernelArguments.checkDecayGather(indices, count, memoryCount, strength, lastAccessSeconds, accessCount,
+                nowSeconds, params, out);
+        for (int i = 0; i < count; i++) {
+            int m = indices.getAtIndex(JAVA_INT, i);
+            int accesses = accessCount == null ? 0 : accessCount.getAtIndex(JAVA_INT, m);
+            // The bug: the subtraction the wrong way round.
+            double age = lastAccessSeconds.getAtIndex(JAVA_DOUBLE, m) - nowSeconds;
+            out.setAtIndex(JAVA_FLOAT, i, params.decayed(strength.getAtIndex(JAVA_FLOAT, m), age, accesses));
+        }
     }
 
     private DecayParams mutated(DecayParams params) {

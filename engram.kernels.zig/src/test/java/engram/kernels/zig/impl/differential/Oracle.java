@@ -52,9 +52,14 @@ public final class Oracle {
      * score descending (NaN last), then index ascending.
      */
     public static int[] rank(double[] exactScores) {
-        Integer[] order = new Integer[exactScores.length];
+        return rank(exactScores, 0, exactScores.length);
+    }
+
+    /** {@link #rank} of rows {@code firstRow .. firstRow + rowCount - 1} only, as absolute row numbers. */
+    public static int[] rank(double[] exactScores, int firstRow, int rowCount) {
+        Integer[] order = new Integer[rowCount];
         for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+            order[i] = firstRow + i;
         }
         Arrays.sort(order, (a, b) -> a.equals(b) ? 0
                 : ranksBefore((float) exactScores[a], a, (float) exactScores[b], b) ? -1 : 1);
@@ -74,14 +79,58 @@ public final class Oracle {
         return indexA < indexB;
     }
 
-    /** {@code max(floor, strength * R(age))} of every memory, in double precision. */
+    /** The decayed strength of every memory, each at its own float32 age. */
     public static double[] decay(DecayParams params, float[] strength, float[] ageSeconds, int[] accessCount) {
         double[] out = new double[strength.length];
         for (int i = 0; i < out.length; i++) {
-            double x = strength[i] * retention(params.curve(), ageSeconds[i], accessCount == null ? 0 : accessCount[i]);
-            out[i] = Double.isNaN(x) ? Double.NaN : Math.max(params.floor(), x);
+            out[i] = decayed(params, strength[i], ageSeconds[i], accessCount == null ? 0 : accessCount[i]);
         }
         return out;
+    }
+
+    /**
+     * The gathered memories at {@code nowSeconds}: {@code out[i]} of memory {@code indices[i]}
+     * at age {@code nowSeconds - lastAccessSeconds[m]}, that difference taken in float64.
+     */
+    public static double[] decayGather(DecayParams params, int[] indices, float[] strength,
+            double[] lastAccessSeconds, int[] accessCount, double nowSeconds) {
+        double[] out = new double[indices.length];
+        for (int i = 0; i < out.length; i++) {
+            int m = indices[i];
+            out[i] = decayed(params, strength[m], nowSeconds - lastAccessSeconds[m],
+                    accessCount == null ? 0 : accessCount[m]);
+        }
+        return out;
+    }
+
+    /**
+     * The contract's value rule, written out case by case: NaN in, NaN out; the strength
+     * clamped to [0, 1] (the infinities to the ends, -0.0 to 0); the age clamped to
+     * [0, +inf] (negative ages, -0.0 and -inf to 0, so R = 1); an infinite age keeps only
+     * the floor; then {@code max(floor, s * R(t))}, never -0.0.
+     */
+    public static double decayed(DecayParams params, float strength, double ageSeconds, int accessCount) {
+        if (Float.isNaN(strength) || Double.isNaN(ageSeconds)) {
+            return Double.NaN;
+        }
+        double s;
+        if (strength >= 1f) {
+            s = 1;
+        } else if (strength <= 0f) {
+            s = 0;
+        } else {
+            s = strength;
+        }
+        double floor = params.floor() == 0f ? 0 : params.floor();
+        double x;
+        if (ageSeconds == Double.POSITIVE_INFINITY) {
+            x = 0;
+        } else {
+            double t = ageSeconds <= 0 ? 0 : ageSeconds;
+            x = s * retention(params.curve(), t, accessCount);
+        }
+        double kept = x < floor ? floor : x;
+        return kept == 0 ? 0 : kept;
     }
 
     /** R(t), by formulas other than the reference's where there is a choice (exp/log for pow). */
@@ -104,6 +153,28 @@ public final class Oracle {
 
     /** The result of spreading: activation, first hop and the count of activated nodes. */
     public record Spread(float[] activation, int[] firstHop, int activatedCount) {
+        /**
+         * The activated nodes in the contract's activation order: the seeds (hop 0) in
+         * ascending node order, then the nodes first activated at hop 1 in ascending order,
+         * then hop 2, and so on.
+         */
+        public int[] activationOrder() {
+            return Oracle.activationOrder(firstHop);
+        }
+    }
+
+    /** The nodes with a first hop (not -1), by first hop, then node id. */
+    public static int[] activationOrder(int[] firstHop) {
+        int[] order = new int[firstHop.length];
+        int count = 0;
+        for (int hop = 0; hop <= SpreadParams.MAX_DEPTH; hop++) {
+            for (int v = 0; v < firstHop.length; v++) {
+                if (firstHop[v] == hop) {
+                    order[count++] = v;
+                }
+            }
+        }
+        return Arrays.copyOf(order, count);
     }
 
     /** Spreading as the contract's algorithm reads, hop by hop over dense arrays, in float32. */
