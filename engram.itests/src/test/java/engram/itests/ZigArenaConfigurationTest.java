@@ -1,0 +1,163 @@
+package engram.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.junit.Test;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import engram.api.CsrGraph;
+import engram.api.KernelRouter;
+import engram.api.KernelService;
+import engram.api.KernelStatus;
+import engram.api.SpreadParams;
+import engram.api.SpreadResult;
+
+/**
+ * The arena settings of the configuration {@code engram.kernels.zig}, through Config Admin:
+ * the capacity and the overflow strategy of the workspaces the Zig kernels make themselves.
+ * A spread over a graph too large for a 1 MiB arena is served by the Java kernels under
+ * {@code error} (and counted as a Zig failure), withdraws the Zig kernels under {@code panic},
+ * and an invalid setting registers nothing; deleting the configuration brings the defaults back.
+ */
+public class ZigArenaConfigurationTest extends EngramTestSupport {
+    private static final String PID = "engram.kernels.zig";
+    /** About 30 bytes per node: more than a 1 MiB arena holds. */
+    private static final int NODES = 60_000;
+    private static final SpreadParams PARAMS = SpreadParams.exponential(4, 0.3, 0);
+
+    @Test
+    public void theOverflowStrategyAndCapacityComeFromTheConfiguration() throws Exception {
+        KernelRouter router = routerListing("java");
+        if (!zigKernelsProvisioned()) {
+            assertEquals("without the fragment only java serves", "java", activeKernel(router));
+            return;
+        }
+        routerListing("zig");
+        Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(PID, null);
+        try (CsrGraph graph = ring(NODES)) {
+            SpreadResult expected = kernelNamed("java").spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
+
+            long before = zigServiceId();
+            configuration.update(settings(1, "error"));
+            await("the Zig kernels register again with the error strategy", () -> registeredAnew(before));
+            long javaBefore = served(router, "java");
+            SpreadResult served = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
+            assertArrayEquals(expected.activations(), served.activations(), 0f);
+            assertEquals("the overflow was handed to java", javaBefore + 1, served(router, "java"));
+            KernelStatus zig = status(router, "zig");
+            assertEquals("the overflow counts as a zig failure: " + zig, 1, zig.failures());
+            assertTrue(zig.lastFailure(), zig.lastFailure().contains("holds " + (1 << 20) + " bytes"));
+            assertEquals("zig still serves what fits", "zig", activeKernel(router));
+
+            long errorId = zigServiceId();
+            configuration.update(settings(1, "panic"));
+            await("the Zig kernels register again with the panic strategy", () -> registeredAnew(errorId));
+            SpreadResult rescued = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
+            assertArrayEquals(expected.activations(), rescued.activations(), 0f);
+            await("the panic withdrew the Zig kernels", () -> zigServiceId() == -1);
+            assertEquals("java", activeKernel(router));
+
+            configuration.update(settings(500, "fallback"));
+            configuration.delete();
+            await("the defaults bring the Zig kernels back", () -> zigServiceId() != -1);
+            SpreadResult fallback = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
+            assertArrayEquals(expected.activations(), fallback.activations(), 0f);
+            assertEquals("under the default strategy, fallback, zig serves the large graph itself", 0,
+                    status(router, "zig").failures());
+            assertTrue(router.arenaMetrics().stream().anyMatch(m -> m.kernelId().startsWith(ZIG_ID_PREFIX)
+                    && m.overflows() > 0 && m.fallbackBytes() > 0));
+        } finally {
+            deleteQuietly(PID);
+        }
+    }
+
+    @Test
+    public void anInvalidSettingRegistersNothingAndTheJavaKernelsServe() throws Exception {
+        KernelRouter router = routerListing("java");
+        if (!zigKernelsProvisioned()) {
+            return;
+        }
+        routerListing("zig");
+        Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(PID, null);
+        try {
+            configuration.update(settings(500, "fallback"));
+            await("an arena of 500 MiB is refused: no zig", () -> zigServiceId() == -1);
+            assertEquals("java", activeKernel(router));
+            configuration.update(settings(4, "sometimes"));
+            await("an unknown strategy is refused: no zig", () -> zigServiceId() == -1);
+            configuration.update(settings(4, "error"));
+            await("a valid setting brings zig back", () -> zigServiceId() != -1);
+        } finally {
+            deleteQuietly(PID);
+        }
+        await("the defaults keep zig", () -> zigServiceId() != -1);
+    }
+
+    private static Dictionary<String, Object> settings(int capacityMiB, String overflow) {
+        Dictionary<String, Object> settings = new Hashtable<>();
+        settings.put("arenaCapacityMiB", capacityMiB);
+        settings.put("arenaOverflow", overflow);
+        return settings;
+    }
+
+    private void deleteQuietly(String pid) throws IOException {
+        Configuration[] existing;
+        try {
+            existing = service(ConfigurationAdmin.class).listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+        if (existing != null) {
+            for (Configuration c : existing) {
+                c.delete();
+            }
+        }
+    }
+
+    /** Whether Zig kernels are registered under another service id than {@code before}. */
+    private boolean registeredAnew(long before) {
+        long now = zigServiceId();
+        return now != -1 && now != before;
+    }
+
+    /** The service id of the registered Zig kernels, or -1 when none is registered. */
+    private long zigServiceId() {
+        try {
+            Collection<ServiceReference<KernelService>> references = context.getServiceReferences(KernelService.class,
+                    "(engram.kernel.name=zig)");
+            return references.isEmpty() ? -1 : (Long) references.iterator().next().getProperty(Constants.SERVICE_ID);
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static KernelStatus status(KernelRouter router, String name) {
+        return router.kernels().stream().filter(k -> k.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("the router lists no " + name + ": " + router.kernels()));
+    }
+
+    private static CsrGraph ring(int nodes) {
+        int[] offsets = new int[nodes + 1];
+        int[] targets = new int[2 * nodes];
+        float[] weights = new float[2 * nodes];
+        for (int u = 0; u < nodes; u++) {
+            offsets[u + 1] = 2 * (u + 1);
+            targets[2 * u] = (u + 1) % nodes;
+            targets[2 * u + 1] = (u + 13) % nodes;
+            weights[2 * u] = 0.9f;
+            weights[2 * u + 1] = 0.6f;
+        }
+        return CsrGraph.of(offsets, targets, weights);
+    }
+}
