@@ -93,6 +93,30 @@ public final class Workspaces<W extends AbstractWorkspace> {
                 + ", not by " + kernelId + "; pass one this kernel's newWorkspace() made, or null");
     }
 
+    /**
+     * The workspace of one call, taken for it ({@link AbstractWorkspace#enter()}): {@code given}
+     * if this kernel made it, else one borrowed from the pool. Pair with {@link #release}.
+     *
+     * @throws IllegalArgumentException if another kernel made {@code given}, or it is closed
+     * @throws IllegalStateException if another call is using {@code given}
+     */
+    public W take(KernelWorkspace given) {
+        W workspace = ownOrBorrow(given);
+        try {
+            workspace.enter();
+        } catch (RuntimeException e) {
+            giveBackIfBorrowed(given, workspace);
+            throw e;
+        }
+        return workspace;
+    }
+
+    /** Ends the call that {@link #take} began: frees the workspace for the next call, or gives it back to the pool. */
+    public void release(KernelWorkspace given, W workspace) {
+        workspace.exit();
+        giveBackIfBorrowed(given, workspace);
+    }
+
     /** Gives back what {@link #ownOrBorrow} borrowed for a {@code null} workspace; does nothing otherwise. */
     public void giveBackIfBorrowed(KernelWorkspace given, W used) {
         if (given == null) {

@@ -78,17 +78,14 @@ public final class ReferenceKernels implements KernelService {
     public void cosine(KernelWorkspace workspace, MemorySegment query, int dimensions, MemorySegment matrix,
             int firstRow, int rowCount, MemorySegment norms, MemorySegment out) {
         KernelArguments.checkCosine(query, dimensions, matrix, firstRow, rowCount, norms, out);
-        JavaWorkspace w = workspaces.ownOrBorrow(workspace);
-        w.enter();
+        JavaWorkspace w = enter(workspace);
         try {
             double queryNorm = queryNorm(query, 0, dimensions);
             for (int i = 0; i < rowCount; i++) {
                 out.setAtIndex(JAVA_FLOAT, i, score(query, 0, dimensions, matrix, firstRow + i, norms, queryNorm));
             }
         } finally {
-            w.callEnded();
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
         }
     }
 
@@ -98,14 +95,11 @@ public final class ReferenceKernels implements KernelService {
             MemorySegment outScore) {
         KernelArguments.checkCosineTopK(queries, queryCount, dimensions, matrix, firstRow, rowCount, norms, k,
                 outIndex, outScore);
-        JavaWorkspace w = workspaces.ownOrBorrow(workspace);
-        w.enter();
+        JavaWorkspace w = enter(workspace);
         try {
             topK(w, queries, queryCount, dimensions, matrix, firstRow, rowCount, norms, k, outIndex, outScore);
         } finally {
-            w.callEnded();
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
         }
     }
 
@@ -303,17 +297,20 @@ public final class ReferenceKernels implements KernelService {
         }
     }
 
+    private JavaWorkspace enter(KernelWorkspace workspace) {
+        return workspaces.take(workspace);
+    }
+
+    private void exit(KernelWorkspace workspace, JavaWorkspace w) {
+        w.callEnded();
+        workspaces.release(workspace, w);
+    }
+
+    /** Takes the call's workspace and holds the graph for the call. */
     private JavaWorkspace enterSpread(KernelWorkspace workspace, CsrGraph graph) {
-        JavaWorkspace w = workspaces.ownOrBorrow(workspace);
-        try {
-            w.enter();
-        } catch (RuntimeException e) {
-            workspaces.giveBackIfBorrowed(workspace, w);
-            throw e;
-        }
+        JavaWorkspace w = enter(workspace);
         if (!graph.acquire()) {
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
             throw new IllegalArgumentException("graph " + graph + " was closed; spread over an open graph");
         }
         return w;
@@ -324,9 +321,7 @@ public final class ReferenceKernels implements KernelService {
             w.spreading.clean();
         } finally {
             graph.release();
-            w.callEnded();
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
         }
     }
 
@@ -334,8 +329,7 @@ public final class ReferenceKernels implements KernelService {
     public void decay(KernelWorkspace workspace, MemorySegment strength, MemorySegment ageSeconds,
             MemorySegment accessCount, int count, DecayParams params, MemorySegment out) {
         KernelArguments.checkDecay(strength, ageSeconds, accessCount, count, params, out);
-        JavaWorkspace w = workspaces.ownOrBorrow(workspace);
-        w.enter();
+        JavaWorkspace w = enter(workspace);
         try {
             for (int i = 0; i < count; i++) {
                 int accesses = accessCount == null ? 0 : accessCount.getAtIndex(JAVA_INT, i);
@@ -343,9 +337,7 @@ public final class ReferenceKernels implements KernelService {
                         ageSeconds.getAtIndex(JAVA_FLOAT, i), accesses));
             }
         } finally {
-            w.callEnded();
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
         }
     }
 
@@ -355,8 +347,7 @@ public final class ReferenceKernels implements KernelService {
             DecayParams params, MemorySegment out) {
         KernelArguments.checkDecayGather(indices, count, memoryCount, strength, lastAccessSeconds, accessCount,
                 nowSeconds, params, out);
-        JavaWorkspace w = workspaces.ownOrBorrow(workspace);
-        w.enter();
+        JavaWorkspace w = enter(workspace);
         try {
             for (int i = 0; i < count; i++) {
                 int m = indices.getAtIndex(JAVA_INT, i);
@@ -369,9 +360,7 @@ public final class ReferenceKernels implements KernelService {
                 out.setAtIndex(JAVA_FLOAT, i, params.decayed(strength.getAtIndex(JAVA_FLOAT, m), age, accesses));
             }
         } finally {
-            w.callEnded();
-            w.exit();
-            workspaces.giveBackIfBorrowed(workspace, w);
+            exit(workspace, w);
         }
     }
 }

@@ -443,26 +443,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
     /** Takes a lease and the call's workspace (the caller's, or one borrowed for the call). */
     private ZigWorkspace enter(KernelWorkspace given) {
         enterGate();
-        ZigWorkspace w;
         try {
-            w = workspaces.ownOrBorrow(given);
+            return workspaces.take(given);
         } catch (RuntimeException | Error e) {
-            gate.exit();
-            throw e;
-        }
-        try {
-            w.enter();
-            return w;
-        } catch (RuntimeException | Error e) {
-            workspaces.giveBackIfBorrowed(given, w);
             gate.exit();
             throw e;
         }
     }
 
     private void exit(ZigWorkspace w, KernelWorkspace given) {
-        w.exit();
-        workspaces.giveBackIfBorrowed(given, w);
+        workspaces.release(given, w);
         gate.exit();
     }
 
