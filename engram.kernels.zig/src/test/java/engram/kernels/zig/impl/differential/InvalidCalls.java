@@ -889,22 +889,30 @@ public final class InvalidCalls {
                 k -> k.decayGather(null, args[0], count, memories, args[1], args[2], args[3], 0, params, args[4]));
     }
 
-    /** An output that overlaps the strengths or the last-access times, which a gather reads after it writes. */
+    /** An output that overlaps an input of the gather (strengths, last-access times, indices or counts), which it reads after it writes. */
     private Call gatherOverlap(SplittableRandom random, Arena arena) {
         int memories = 1 + random.nextInt(20);
         int count = 1 + random.nextInt(20);
-        MemorySegment index = indices(random, arena, count, memories);
-        boolean overStrength = random.nextBoolean();
-        long inBytes = (long) memories * (overStrength ? Float.BYTES : Double.BYTES);
+        String[] names = {"strength", "lastAccessSeconds", "indices", "accessCount"};
+        int which = random.nextInt(names.length);
+        long inBytes = which == 1 ? (long) memories * Double.BYTES : (long) (which == 2 ? count : memories) * Integer.BYTES;
         long outBytes = (long) count * Float.BYTES;
         MemorySegment block = arena.allocate(inBytes + outBytes, 64);
         MemorySegment input = block.asSlice(0, inBytes);
+        switch (which) {
+            case 0 -> input.copyFrom(floats(random, arena, memories));
+            case 1 -> input.copyFrom(doubles(random, arena, memories));
+            case 2 -> input.copyFrom(indices(random, arena, count, memories));
+            default -> input.fill((byte) 0);
+        }
         MemorySegment out = block.asSlice(Float.BYTES * random.nextLong(inBytes / Float.BYTES), outBytes);
-        MemorySegment strength = overStrength ? input : floats(random, arena, memories);
-        MemorySegment lastAccess = overStrength ? doubles(random, arena, memories) : input;
+        MemorySegment strength = which == 0 ? input : floats(random, arena, memories);
+        MemorySegment lastAccess = which == 1 ? input : doubles(random, arena, memories);
+        MemorySegment index = which == 2 ? input : indices(random, arena, count, memories);
+        MemorySegment accessCount = which == 3 ? input : null;
         DecayParams params = anyDecayParams(random);
-        return new Call("decayGather with out overlapping " + (overStrength ? "strength" : "lastAccessSeconds"), "out",
-                k -> k.decayGather(null, index, count, memories, strength, lastAccess, null, 0, params, out));
+        return new Call("decayGather with out overlapping " + names[which], "out",
+                k -> k.decayGather(null, index, count, memories, strength, lastAccess, accessCount, 0, params, out));
     }
 
     private Call gatherNow(SplittableRandom random, Arena arena) {
