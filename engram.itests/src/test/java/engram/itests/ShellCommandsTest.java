@@ -73,6 +73,22 @@ public class ShellCommandsTest extends EngramTestSupport {
         assertTrue("engram:selftest printed:\n" + output, output.contains(" 0 failed"));
     }
 
+    @Test
+    public void aCommandGivenArgumentsItDoesNotTakeSaysWhatItTakes() throws Exception {
+        for (String command : List.of("engram:kernels", "engram:selftest", "engram:arena")) {
+            IllegalArgumentException refused = null;
+            try {
+                run(command + " now please");
+            } catch (IllegalArgumentException e) {
+                refused = e;
+            }
+            assertTrue(command + " with arguments is refused", refused != null);
+            assertTrue(refused.getMessage(), refused.getMessage().contains(command + " takes no arguments")
+                    && refused.getMessage().contains("now please") && refused.getMessage().endsWith("run it as: "
+                            + command));
+        }
+    }
+
     private static List<String> lines(String output) {
         return Arrays.asList(output.split("\\R"));
     }
@@ -89,7 +105,8 @@ public class ShellCommandsTest extends EngramTestSupport {
         CommandProcessor processor = service(CommandProcessor.class);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out)) {
-            await(command + " is registered", () -> session.get(command) != null);
+            String function = command.split(" ")[0];
+            await(function + " is registered", () -> session.get(function) != null);
             Object result = session.execute(command);
             session.getConsole().flush();
             String printed = out.toString(StandardCharsets.UTF_8);

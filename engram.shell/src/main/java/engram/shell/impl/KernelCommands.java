@@ -27,13 +27,15 @@ public final class KernelCommands {
 
     @Descriptor("lists every kernel: name, id, version, ranking, instruction set, calls served, calls failed"
             + " (and handed to the next kernel), and which one is active")
-    public KernelTable kernels() {
+    public KernelTable kernels(@Descriptor("none: the command takes no arguments") String... arguments) {
+        noArguments("kernels", arguments, "it lists every kernel");
         return new KernelTable(router.kernels());
     }
 
     @Descriptor("runs the known-answer tests on every kernel and says, for each, whether it passed;"
             + " fails when any test fails")
-    public SelfTestReport selftest() {
+    public SelfTestReport selftest(@Descriptor("none: the command takes no arguments") String... arguments) {
+        noArguments("selftest", arguments, "it tests every kernel");
         SelfTestReport report = new SelfTestReport(router.selfTest());
         if (!report.passed()) {
             throw new IllegalStateException("a kernel failed its known-answer tests:\n" + report);
@@ -44,8 +46,20 @@ public final class KernelCommands {
     @Descriptor("lists the kernels' workspaces (their scratch arenas): capacity, bytes in use, high-water mark,"
             + " bytes kept between calls, overflows, bytes served by the fallback allocator, and calls ended;"
             + " then the total")
-    public ArenaTable arena() {
+    public ArenaTable arena(@Descriptor("none: the command takes no arguments") String... arguments) {
+        noArguments("arena", arguments, "it lists every workspace");
         return new ArenaTable(router.arenaMetrics());
+    }
+
+    /**
+     * Refuses arguments to a command that takes none, saying what it takes; without this
+     * parameter Gogo would answer {@code Cannot coerce kernels(Token) to any of [()]}.
+     */
+    private static void noArguments(String function, String[] arguments, String what) {
+        if (arguments.length > 0) {
+            throw new IllegalArgumentException("engram:" + function + " takes no arguments (" + what + "), but was given "
+                    + String.join(" ", arguments) + "; run it as: engram:" + function);
+        }
     }
 
     /** The router's kernels, highest ranking first; prints as a table. */
