@@ -16,9 +16,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -26,11 +28,12 @@ import java.util.Set;
  * One loaded copy of the Zig kernel library and its downcall handles; the ABI it speaks is
  * {@code docs/internal/native-abi.md}.
  *
- * <p>The library is copied from the fragment to a temporary file and loaded with
+ * <p>The library is copied from the fragment to a private file and loaded with
  * {@link SymbolLookup#libraryLookup(Path, Arena)}, not {@code System.loadLibrary}: it is then
  * bound to an arena rather than to a class loader, so closing the arena unloads it and a
- * bundle update can load a new build at once. The file is deleted as soon as the library is
- * mapped. At load, the library's version, instruction set and the layout of every struct the
+ * bundle update can load a new build at once. The copy goes to the first of a list of folders
+ * that can hold and map it (inside OSGi the bundle's data area comes before the temporary
+ * folder) and is deleted as soon as the library is mapped. At load, the library's version, instruction set and the layout of every struct the
  * two sides share are checked against this side's, so a drift fails loudly.
  *
  * <p>Each kernel has two handles: a plain one for off-heap segments, and a critical one that
@@ -186,14 +189,36 @@ final class NativeKernelLibrary implements AutoCloseable {
                 + "; it is not an Engram kernel library of ABI version " + ABI_VERSION));
     }
 
+    /** The system property that names a folder for the library's copy, tried first. */
+    static final String FOLDER_PROPERTY = "engram.zig.libraryFolder";
+
     /**
-     * Loads the library of {@code level} from {@code loader}'s resources, to be unloaded by
-     * {@link #close()}.
+     * The folders where a copy of the library may go, in the order they are tried: the folder
+     * the system property {@value #FOLDER_PROPERTY} names, if set, then {@code java.io.tmpdir}.
+     */
+    static List<Path> defaultFolders() {
+        List<Path> folders = new ArrayList<>();
+        String configured = System.getProperty(FOLDER_PROPERTY, "");
+        if (!configured.isBlank()) {
+            folders.add(Path.of(configured));
+        }
+        folders.add(Path.of(System.getProperty("java.io.tmpdir")));
+        return folders;
+    }
+
+    /**
+     * Loads the library of {@code level} from {@code loader}'s resources through a copy in the
+     * first of the {@link #defaultFolders()} that takes it, to be unloaded by {@link #close()}.
      *
      * @throws LoadException with the reason, if the library is missing or unusable
      */
     static NativeKernelLibrary load(ClassLoader loader, CpuLevel level) throws LoadException {
-        return load(loader, level, Arena.ofShared(), true);
+        return load(loader, level, defaultFolders());
+    }
+
+    /** As {@link #load(ClassLoader, CpuLevel)}, trying the copy in each of {@code folders} in turn. */
+    static NativeKernelLibrary load(ClassLoader loader, CpuLevel level, List<Path> folders) throws LoadException {
+        return load(loader, level, folders, Arena.ofShared(), true);
     }
 
     /**
@@ -201,39 +226,120 @@ final class NativeKernelLibrary implements AutoCloseable {
      * unloaded when the object (and with it, its class loader's last user) is collected.
      */
     static NativeKernelLibrary loadUntilUnreachable(ClassLoader loader, CpuLevel level) throws LoadException {
-        return load(loader, level, Arena.ofAuto(), false);
+        return load(loader, level, defaultFolders(), Arena.ofAuto(), false);
     }
 
-    private static NativeKernelLibrary load(ClassLoader loader, CpuLevel level, Arena arena, boolean closeable)
-            throws LoadException {
-        Path file = null;
-        try (InputStream in = loader.getResourceAsStream(level.resourcePath())) {
-            if (in == null) {
-                throw new LoadException("no native library " + level.resourcePath()
-                        + " is attached; install the fragment engram.kernels.zig." + level.platform.replace('-', '.')
-                        + " (build it with Zig, without -Dzig.skip); outside OSGi put its jar on the class path,"
-                        + " or on a module path add --add-modules engram.kernels.zig." + level.platform.replace('-', '.'));
+    /**
+     * Maps the library from a private copy, trying each folder until one can hold a copy and
+     * map it: a folder may be read-only, missing, or on a file system mounted {@code noexec},
+     * where the copy can be written but not mapped. The copy is deleted as soon as it is mapped.
+     */
+    private static NativeKernelLibrary load(ClassLoader loader, CpuLevel level, List<Path> folders, Arena arena,
+            boolean closeable) throws LoadException {
+        List<String> failures = new ArrayList<>();
+        try {
+            for (Path folder : folders) {
+                SymbolLookup symbols = map(loader, level, folder, arena, failures);
+                if (symbols != null) {
+                    return new NativeKernelLibrary(arena, closeable, level, symbols);
+                }
             }
-            file = Files.createTempFile("engram-kernels-" + level.variant + "-", ".so");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            SymbolLookup symbols;
-            try {
-                symbols = SymbolLookup.libraryLookup(file, arena);
-            } catch (IllegalArgumentException e) {
-                throw new LoadException("cannot map " + file + " (" + e.getMessage() + "): if the temporary folder "
-                        + file.getParent() + " is mounted noexec, start the JVM with -Djava.io.tmpdir= set to a"
-                        + " folder that allows executable mappings", e);
-            }
-            return new NativeKernelLibrary(arena, closeable, level, symbols);
         } catch (LoadException e) {
             closeQuietly(arena, closeable);
             throw e;
         } catch (Throwable e) {
             closeQuietly(arena, closeable);
             throw new LoadException("loading " + level.resourcePath() + " failed: " + e, e);
+        }
+        closeQuietly(arena, closeable);
+        throw new LoadException("cannot load " + level.resourcePath() + " from a copy in any of " + folders + ": "
+                + String.join("; ", failures) + ". Set libraryFolder in the configuration " + ZigKernelComponent.PID
+                + " (or start the JVM with -D" + FOLDER_PROPERTY + "=) to a writable folder on a file system that"
+                + " allows executable mappings (not mounted noexec)");
+    }
+
+    /** The library mapped from a copy in {@code folder}, or null (with the reason in {@code failures}). */
+    private static SymbolLookup map(ClassLoader loader, CpuLevel level, Path folder, Arena arena,
+            List<String> failures) throws LoadException {
+        Path file = null;
+        try {
+            try (InputStream in = loader.getResourceAsStream(level.resourcePath())) {
+                if (in == null) {
+                    throw new LoadException("no native library " + level.resourcePath()
+                            + " is attached; install the fragment engram.kernels.zig." + level.platform.replace('-', '.')
+                            + " (build it with Zig, without -Dzig.skip); outside OSGi put its jar on the class path,"
+                            + " or on a module path add --add-modules engram.kernels.zig."
+                            + level.platform.replace('-', '.'));
+                }
+                Files.createDirectories(folder);
+                file = Files.createTempFile(folder, "engram-kernels-" + level.variant + "-", ".so");
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                failures.add(folder + " cannot hold a copy (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + ")");
+                return null;
+            }
+            try {
+                return SymbolLookup.libraryLookup(file, arena);
+            } catch (IllegalArgumentException e) {
+                String mount = noexecMountOf(folder);
+                failures.add("the copy in " + folder + " cannot be mapped (" + e.getMessage() + ")" + (mount == null
+                        ? "" : ": " + folder + " is on " + mount + ", mounted noexec"));
+                return null;
+            }
         } finally {
             deleteQuietly(file);
         }
+    }
+
+    /** The mount point of {@code folder}'s file system if it is mounted noexec, per /proc/self/mounts; else null. */
+    static String noexecMountOf(Path folder) {
+        Path target;
+        List<String> mounts;
+        try {
+            target = folder.toRealPath();
+            mounts = Files.readAllLines(Path.of("/proc/self/mounts"));
+        } catch (IOException e) {
+            return null;
+        }
+        String best = null;
+        boolean noexec = false;
+        for (String line : mounts) {
+            String[] fields = line.split(" ");
+            if (fields.length < 4) {
+                continue;
+            }
+            String point = fields[1].replace("\\040", " ");
+            if (target.startsWith(point) && (best == null || point.length() > best.length())) {
+                best = point;
+                noexec = List.of(fields[3].split(",")).contains("noexec");
+            }
+        }
+        return noexec ? best : null;
+    }
+
+    /**
+     * Deletes the copies of the library that processes which died left in {@code folder}: a
+     * live load deletes its copy as soon as it has mapped it, so in a folder only this process
+     * uses (a bundle's data area) every copy found before a load is stale.
+     *
+     * @return how many it deleted
+     */
+    static int deleteStaleCopies(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder, "engram-kernels-*.so")) {
+            for (Path copy : copies) {
+                deleteQuietly(copy);
+                deleted++;
+            }
+        } catch (IOException e) {
+            System.getLogger(NativeKernelLibrary.class.getName()).log(System.Logger.Level.DEBUG,
+                    "could not list " + folder, e);
+        }
+        return deleted;
     }
 
     private static void closeQuietly(Arena arena, boolean closeable) {

@@ -1,8 +1,12 @@
 package engram.kernels.zig.impl;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -55,6 +59,12 @@ public final class ZigKernelComponent {
                 + " (it fails and the next kernel serves it), fallback (the general allocator serves the overflow"
                 + " for that call), panic (the call fails and the Zig kernels withdraw until restarted)")
         String arenaOverflow() default "fallback";
+
+        @AttributeDefinition(required = false, description = "a folder for the private copy of the native library,"
+                + " tried first (then the system property engram.zig.libraryFolder, the bundle's data area and"
+                + " java.io.tmpdir); it must be writable and on a file system that allows executable mappings"
+                + " (not mounted noexec)")
+        String libraryFolder() default "";
     }
 
     private final ZigKernels kernels;
@@ -75,8 +85,8 @@ public final class ZigKernelComponent {
         }
         ZigKernels loaded;
         try {
-            loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested, defaults,
-                    this::withdrawInBackground);
+            loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested,
+                    libraryFolders(context, config), defaults, this::withdrawInBackground);
         } catch (NativeKernelLibrary.LoadException e) {
             LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: " + e.getMessage());
             this.kernels = null;
@@ -105,6 +115,35 @@ public final class ZigKernelComponent {
         }
         this.kernels = registered == null ? null : loaded;
         this.registration = registered;
+    }
+
+    /**
+     * Where the library's copy may go, in order: the configured folder, the one the system
+     * property names, this bundle's data area (which only this framework uses, so copies a
+     * killed process left there are deleted first), and {@code java.io.tmpdir}.
+     */
+    private static List<Path> libraryFolders(BundleContext context, Config config) {
+        Set<Path> folders = new LinkedHashSet<>();
+        String configured = config.libraryFolder();
+        if (configured != null && !configured.isBlank()) {
+            folders.add(Path.of(configured));
+        }
+        File dataArea = context.getDataFile("native");
+        if (dataArea != null) {
+            int stale = NativeKernelLibrary.deleteStaleCopies(dataArea.toPath());
+            if (stale > 0) {
+                LOG.log(System.Logger.Level.INFO, "deleted " + stale + " copies of the native library that a killed"
+                        + " process left in " + dataArea);
+            }
+            List<Path> defaults = NativeKernelLibrary.defaultFolders();
+            // The system property's folder (when set) stays ahead of the data area; java.io.tmpdir behind it.
+            folders.addAll(defaults.subList(0, defaults.size() - 1));
+            folders.add(dataArea.toPath());
+            folders.add(defaults.getLast());
+        } else {
+            folders.addAll(NativeKernelLibrary.defaultFolders());
+        }
+        return List.copyOf(folders);
     }
 
     /** The configured level if one is set, else the system property, else {@code auto}. */

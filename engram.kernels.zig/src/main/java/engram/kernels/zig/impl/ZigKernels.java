@@ -152,15 +152,22 @@ public final class ZigKernels implements KernelService, AutoCloseable {
 
     /**
      * Loads the best library for this CPU through {@code loader} (or {@code requestedLevel} if not
-     * {@code auto}) for this instance alone: {@link #close()} unloads it.
+     * {@code auto}) for this instance alone, through a copy in the first of {@code folders} that
+     * can hold and map it: {@link #close()} unloads it.
      *
      * @param defaults the options of {@link #newWorkspace()} and of the pool
      * @param onPanic told, once, why the kernels withdrew after an arena panic
      */
+    static ZigKernels load(ClassLoader loader, String requestedLevel, List<Path> folders, WorkspaceOptions defaults,
+            Consumer<String> onPanic) throws NativeKernelLibrary.LoadException {
+        return new ZigKernels(NativeKernelLibrary.load(loader, level(requestedLevel), folders), true, null, defaults,
+                onPanic, null);
+    }
+
+    /** {@link #load(ClassLoader, String, List, WorkspaceOptions, Consumer)} in the default folders. */
     static ZigKernels load(ClassLoader loader, String requestedLevel, WorkspaceOptions defaults,
             Consumer<String> onPanic) throws NativeKernelLibrary.LoadException {
-        return new ZigKernels(NativeKernelLibrary.load(loader, level(requestedLevel)), true, null, defaults, onPanic,
-                null);
+        return load(loader, requestedLevel, NativeKernelLibrary.defaultFolders(), defaults, onPanic);
     }
 
     /** {@link #load(ClassLoader, String, WorkspaceOptions, Consumer)} with the default options. */
