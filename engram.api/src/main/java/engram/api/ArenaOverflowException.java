@@ -13,9 +13,13 @@ public class ArenaOverflowException extends KernelFailureException {
 
     public ArenaOverflowException(String kernel, String workspace, long capacityBytes, long requestedBytes,
             OverflowStrategy strategy) {
-        super("the " + kernel + " arena of " + workspace + " holds " + capacityBytes + " bytes and a call asked for "
-                + requestedBytes + " more (strategy " + strategy.configName() + "); give the workspace a larger"
-                + " capacity (up to " + WorkspaceOptions.MAX_CAPACITY_BYTES + " bytes, 100 MiB) or the fallback strategy");
+        super("the " + kernel + " arena of " + workspace + " holds " + capacityBytes + " bytes, and a call asked it for "
+                + requestedBytes + " bytes at once that did not fit (strategy " + strategy.configName() + "); "
+                + (requestedBytes < WorkspaceOptions.MAX_CAPACITY_BYTES
+                        ? "give the workspace a larger capacity (up to " + WorkspaceOptions.MAX_CAPACITY_BYTES
+                                + " bytes, 100 MiB) or the fallback strategy"
+                        : "no arena holds that much (the most is " + WorkspaceOptions.MAX_CAPACITY_BYTES
+                                + " bytes, 100 MiB): use the fallback strategy"));
         this.capacityBytes = capacityBytes;
         this.requestedBytes = requestedBytes;
     }

@@ -233,7 +233,11 @@ public final class CsrGraph implements AutoCloseable {
         }
     }
 
-    /** For kernel implementations: ends a call's hold taken by {@link #acquire()}. */
+    /**
+     * For kernel implementations: ends a call's hold taken by {@link #acquire()}. Call it exactly
+     * once per successful {@code acquire()}: one release too many could free the graph under
+     * another call.
+     */
     public void release() {
         int s = state.decrementAndGet();
         if (s == CLOSED) {
@@ -262,9 +266,20 @@ public final class CsrGraph implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees the graph's memory or runs {@code onRelease}. A failure of {@code onRelease} is
+     * logged, not thrown: it may run on a kernel's thread at the end of a call, which must not
+     * fail because of it.
+     */
     private void freeMemory() {
-        if (onRelease != null) {
+        if (onRelease == null) {
+            return;
+        }
+        try {
             onRelease.run();
+        } catch (RuntimeException | Error e) {
+            System.getLogger(CsrGraph.class.getName()).log(System.Logger.Level.ERROR,
+                    "the onRelease action of " + this + " failed; the graph's segments may not have been freed", e);
         }
     }
 

@@ -7,8 +7,8 @@ import java.lang.foreign.ValueLayout;
  * The argument checks that every {@link KernelService} runs before it computes: one
  * implementation of the contract's refusals ({@code docs/kernel-contract.md}), so all
  * kernels refuse the same inputs with the same messages. Each check costs O(1) and allocates
- * nothing unless it fails, except for the index lists a call reads once (the seeds of a
- * spread, the indices of a gather decay).
+ * nothing on off-heap segments unless it fails, except for the index lists a call reads once
+ * (the seeds of a spread, the indices of a gather decay).
  */
 public final class KernelArguments {
     /** The largest embedding dimension a kernel takes. */
@@ -126,6 +126,7 @@ public final class KernelArguments {
             requireInput("accessCount", accessCount, count, ValueLayout.JAVA_INT);
         }
         requireOutput("out", out, count, ValueLayout.JAVA_FLOAT);
+        requireInPlaceOrApart(strength, ageSeconds, accessCount, count, out);
     }
 
     /**
@@ -177,17 +178,48 @@ public final class KernelArguments {
         }
     }
 
-    /** Off-heap outputs that overlap an input would read what the call already wrote. */
+    /** An output that overlaps an input would read what the call already wrote. */
     private static void requireApart(String outName, MemorySegment out, long outBytes, String inName,
             MemorySegment in, long inBytes) {
-        if (outBytes == 0 || inBytes == 0 || !out.isNative() || !in.isNative()) {
-            return;
-        }
-        long outStart = out.address();
-        long inStart = in.address();
-        if (outStart < inStart + inBytes && inStart < outStart + outBytes) {
+        if (overlap(out, outBytes, in, inBytes)) {
             throw new IllegalArgumentException(outName + " overlaps " + inName + "; a gather decay writes its results"
                     + " apart from its inputs");
+        }
+    }
+
+    /**
+     * Whether the first {@code aBytes} of {@code a} and the first {@code bBytes} of {@code b}
+     * share memory: both off-heap, or both views of one heap array.
+     */
+    static boolean overlap(MemorySegment a, long aBytes, MemorySegment b, long bBytes) {
+        if (aBytes == 0 || bBytes == 0 || a.isNative() != b.isNative()) {
+            return false;
+        }
+        if (!a.isNative() && a.heapBase().orElse(null) != b.heapBase().orElse(null)) {
+            return false;
+        }
+        long aStart = a.address();
+        long bStart = b.address();
+        return aStart < bStart + bBytes && bStart < aStart + aBytes;
+    }
+
+    /** Decay in place is {@code out} = {@code strength} exactly; any other overlap with an input is refused. */
+    private static void requireInPlaceOrApart(MemorySegment strength, MemorySegment ageSeconds,
+            MemorySegment accessCount, int count, MemorySegment out) {
+        long bytes = (long) count * Float.BYTES;
+        boolean inPlace = out.isNative() == strength.isNative() && out.address() == strength.address()
+                && (out.isNative() || out.heapBase().orElse(null) == strength.heapBase().orElse(null));
+        if (!inPlace && overlap(out, bytes, strength, bytes)) {
+            throw new IllegalArgumentException("out overlaps strength without being it; decay in place passes the"
+                    + " same segment as both, anything else must be apart");
+        }
+        if (overlap(out, bytes, ageSeconds, bytes)) {
+            throw new IllegalArgumentException("out overlaps ageSeconds; decay writes its results over the strengths"
+                    + " or apart from the inputs");
+        }
+        if (accessCount != null && overlap(out, bytes, accessCount, (long) count * Integer.BYTES)) {
+            throw new IllegalArgumentException("out overlaps accessCount; decay writes its results over the"
+                    + " strengths or apart from the inputs");
         }
     }
 

@@ -16,9 +16,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>The segment methods read and write caller-owned memory in place: float32, int32 and
  * float64 values in native byte order. Each takes a {@link KernelWorkspace} that this kernel
- * made ({@link #newWorkspace()}): with one, a call maps, unmaps and allocates nothing.
- * Passing {@code null} borrows a workspace from a small pool of the kernel's own for the
- * call. The heap-array methods at the end are conveniences over the same kernels.
+ * made ({@link #newWorkspace()}): with one, a call on off-heap segments maps, unmaps and
+ * allocates nothing. Passing {@code null} borrows a workspace from a small pool of the
+ * kernel's own for the call. Heap segments work too, read in place by a short call and
+ * copied off-heap for a long one. The heap-array methods at the end are conveniences over
+ * the same kernels.
  *
  * <p>A kernel that is stopping throws {@link KernelUnavailableException}; one that fails for
  * a reason of its own, {@link KernelFailureException}. Either way it has written nothing that

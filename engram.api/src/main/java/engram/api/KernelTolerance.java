@@ -1,6 +1,8 @@
 package engram.api;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -87,24 +89,23 @@ public final class KernelTolerance {
                         + ", " + candidate.score(i) + ")");
             }
         }
-        Set<Integer> referenceRows = new HashSet<>();
+        Map<Integer, Integer> referenceRank = new HashMap<>();
         for (int i = 0; i < k; i++) {
-            referenceRows.add(reference.index(i));
+            referenceRank.put(reference.index(i), i);
         }
         for (int i = 0; i < k; i++) {
             int row = candidate.index(i);
-            for (int j = 0; j < k; j++) {
-                if (reference.index(j) == row) {
-                    String nan = nanMismatch("row " + row, reference.score(j), candidate.score(i));
-                    if (nan != null) {
-                        return Verdict.differ(max, nan);
-                    }
-                    double error = Math.abs((double) candidate.score(i) - reference.score(j));
-                    max = Double.isNaN(error) ? max : Math.max(max, error);
-                    if (error > COSINE_ABSOLUTE + halfStep(reference.score(j))) {
-                        return Verdict.differ(max, "row " + row + " scores " + candidate.score(i) + ", the reference "
-                                + reference.score(j) + ": more than " + COSINE_ABSOLUTE + " apart");
-                    }
+            Integer j = referenceRank.get(row);
+            if (j != null) {
+                String nan = nanMismatch("row " + row, reference.score(j), candidate.score(i));
+                if (nan != null) {
+                    return Verdict.differ(max, nan);
+                }
+                double error = Math.abs((double) candidate.score(i) - reference.score(j));
+                max = Double.isNaN(error) ? max : Math.max(max, error);
+                if (error > COSINE_ABSOLUTE + halfStep(reference.score(j))) {
+                    return Verdict.differ(max, "row " + row + " scores " + candidate.score(i) + ", the reference "
+                            + reference.score(j) + ": more than " + COSINE_ABSOLUTE + " apart");
                 }
             }
             if (row != reference.index(i) && !near(candidate.score(i), reference.score(i), window)) {
@@ -112,7 +113,7 @@ public final class KernelTolerance {
                         + ") where the reference has row " + reference.index(i) + " (" + reference.score(i)
                         + "); only rows within " + TOPK_TIE_WINDOW + " of each other may trade places");
             }
-            if (!referenceRows.contains(row) && !near(candidate.score(i), reference.score(k - 1), window)) {
+            if (j == null && !near(candidate.score(i), reference.score(k - 1), window)) {
                 return Verdict.differ(max, "row " + row + " (" + candidate.score(i) + ") is not in the reference's top "
                         + k + " and not within " + TOPK_TIE_WINDOW + " of its k-th score " + reference.score(k - 1));
             }

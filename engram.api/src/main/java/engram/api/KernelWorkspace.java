@@ -21,7 +21,11 @@ public interface KernelWorkspace extends AutoCloseable {
     /** The {@link KernelInfo#id()} of the kernel that made this workspace. */
     String kernelId();
 
-    /** Its capacity and overflow strategy. */
+    /**
+     * Its capacity and overflow strategy. A router workspace made with {@code newWorkspace()}
+     * gives each kernel's workspace that kernel's own defaults, and reports
+     * {@link WorkspaceOptions#DEFAULT} here.
+     */
     WorkspaceOptions options();
 
     /** What its scratch memory is doing now; for a router workspace, the sum over its kernels. */

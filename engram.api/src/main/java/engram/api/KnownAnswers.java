@@ -38,6 +38,11 @@ public final class KnownAnswers {
         return results;
     }
 
+    /** The failed tests of {@code results}, each as {@code test: detail}, for a log line; empty if none failed. */
+    public static String failures(List<SelfTestResult> results) {
+        return results.stream().filter(r -> !r.passed()).map(r -> r.test() + ": " + r.detail()).toList().toString();
+    }
+
     /** Whether every result passed. */
     public static boolean allPassed(List<SelfTestResult> results) {
         return results.stream().allMatch(SelfTestResult::passed);

@@ -376,4 +376,22 @@ class CsrGraphTest {
         g.close();
         assertEquals(1, released.get());
     }
+
+    @Test
+    void aThrowingOnReleaseIsLoggedAndNeverEscapesTheReleaseOfAKernelsCall() {
+        try (Arena arena = Arena.ofShared()) {
+            AtomicInteger runs = new AtomicInteger();
+            CsrGraph graph = CsrGraph.wrap(2, 1, arena.allocateFrom(JAVA_INT, 0, 1, 1),
+                    arena.allocateFrom(JAVA_INT, 1), arena.allocateFrom(JAVA_FLOAT, 0.5f), () -> {
+                        runs.incrementAndGet();
+                        throw new IllegalStateException("the owner's release failed");
+                    });
+            assertTrue(graph.acquire());
+            graph.close();
+            graph.release();
+            assertEquals(1, runs.get(), "the last release ran onRelease, and returned normally");
+            graph.close();
+            assertEquals(1, runs.get(), "once");
+        }
+    }
 }

@@ -551,6 +551,18 @@ class KernelArgumentsTest {
                         lastAccess, accessCount, 0, params, accessCount));
             }
         }
+
+        @Test
+        void refusesAnOutputOverlappingAnInputInOneHeapArray() {
+            float[] shared = new float[8];
+            MemorySegment strength = MemorySegment.ofArray(shared).asSlice(0, 16);
+            MemorySegment out = MemorySegment.ofArray(shared).asSlice(8, 16);
+            assertRefused("out overlaps strength", () -> KernelArguments.checkDecayGather(intsOf(0, 1), 2, 4, strength,
+                    doubles(4), null, 0, params, out));
+            MemorySegment other = MemorySegment.ofArray(new float[4]);
+            assertDoesNotThrow(() -> KernelArguments.checkDecayGather(intsOf(0, 1), 2, 4, strength, doubles(4), null, 0,
+                    params, other), "another array is apart");
+        }
     }
 
     @Nested
@@ -563,6 +575,31 @@ class KernelArgumentsTest {
             assertDoesNotThrow(() -> KernelArguments.checkDecay(floats(2), floats(2), null, 2, params, floats(2)));
             MemorySegment strength = floats(2);
             assertDoesNotThrow(() -> KernelArguments.checkDecay(strength, floats(2), null, 2, params, strength));
+        }
+
+        @Test
+        void decaysInPlaceOnlyOverTheStrengthsExactly() {
+            float[] heap = new float[6];
+            MemorySegment strength = MemorySegment.ofArray(heap).asSlice(0, 16);
+            assertDoesNotThrow(() -> KernelArguments.checkDecay(strength, floats(4), null, 4, params,
+                    MemorySegment.ofArray(heap)), "the same strengths, in place");
+            IllegalArgumentException shifted = assertRefused("out overlaps strength without being it",
+                    () -> KernelArguments.checkDecay(strength, floats(4), null, 4, params,
+                            MemorySegment.ofArray(heap).asSlice(4)));
+            assertRefusalMentions(shifted, "in place passes the same segment");
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment block = arena.allocate(ValueLayout.JAVA_FLOAT, 12);
+                MemorySegment nativeStrength = block.asSlice(0, 16);
+                MemorySegment ages = block.asSlice(16, 16);
+                assertRefused("out overlaps strength without being it", () -> KernelArguments.checkDecay(nativeStrength,
+                        ages, null, 4, params, block.asSlice(8, 16)));
+                assertRefused("out overlaps ageSeconds", () -> KernelArguments.checkDecay(nativeStrength, ages, null, 4,
+                        params, block.asSlice(24, 16)));
+                assertRefused("out overlaps accessCount", () -> KernelArguments.checkDecay(nativeStrength, ages,
+                        block.asSlice(32, 16), 4, params, block.asSlice(32, 16)));
+                assertDoesNotThrow(() -> KernelArguments.checkDecay(nativeStrength, ages, null, 4, params,
+                        nativeStrength));
+            }
         }
 
         @Test

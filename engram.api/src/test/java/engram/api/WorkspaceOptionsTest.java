@@ -110,7 +110,9 @@ class WorkspaceOptionsTest {
         assertEquals(4096, e.requestedBytes());
         assertTrue(e.getMessage().contains("workspace-2"), e.getMessage());
         assertTrue(e.getMessage().contains(MIB + " bytes"), e.getMessage());
-        assertTrue(e.getMessage().contains("4096 more"), e.getMessage());
+        assertTrue(e.getMessage().contains("asked it for 4096 bytes at once"), e.getMessage());
+        ArenaOverflowException huge = new ArenaOverflowException("zig", "w", MIB, 200 * MIB, OverflowStrategy.ERROR);
+        assertTrue(huge.getMessage().contains("no arena holds that much"), huge.getMessage());
         assertTrue(e.getMessage().contains("strategy error"), e.getMessage());
     }
 }

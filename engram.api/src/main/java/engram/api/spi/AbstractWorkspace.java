@@ -18,14 +18,16 @@ import engram.api.WorkspaceOptions;
 public abstract class AbstractWorkspace implements KernelWorkspace {
     private static final int IDLE = 0;
     private static final int BUSY = 1;
-    private static final int CLOSED = 2;
+    /** Being freed by whoever closed it; {@link #awaitClosed()} waits for the end of it. */
+    private static final int FREEING = 2;
+    private static final int CLOSED = 3;
 
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final String kernelId;
     private final String name;
     private final WorkspaceOptions options;
     private volatile boolean closedByStop;
-    Workspaces<?> owner;
+    volatile Workspaces<?> owner;
 
     protected AbstractWorkspace(String kernelId, String name, WorkspaceOptions options) {
         this.kernelId = kernelId;
@@ -59,7 +61,8 @@ public abstract class AbstractWorkspace implements KernelWorkspace {
         if (state.compareAndSet(IDLE, BUSY)) {
             return;
         }
-        if (state.get() == CLOSED) {
+        int now = state.get();
+        if (now == CLOSED || now == FREEING) {
             if (closedByStop) {
                 throw new KernelUnavailableException(name + " of " + kernelId + " was freed when its kernel stopped;"
                         + " make a new workspace (a router workspace does so by itself)");
@@ -78,12 +81,13 @@ public abstract class AbstractWorkspace implements KernelWorkspace {
 
     @Override
     public final boolean isOpen() {
-        return state.get() != CLOSED;
+        int now = state.get();
+        return now == IDLE || now == BUSY;
     }
 
     /** Whether its kernel freed it on stopping. */
     public final boolean isClosedByStop() {
-        return state.get() == CLOSED && closedByStop;
+        return !isOpen() && closedByStop;
     }
 
     @Override
@@ -94,22 +98,32 @@ public abstract class AbstractWorkspace implements KernelWorkspace {
         }
     }
 
-    /** Closes the workspace unless a call is using it; true if it is closed now. */
+    /** Closes the workspace unless a call is using it; true if it is closed now (or being freed by another thread). */
     final boolean tryClose() {
+        return tryClose(false);
+    }
+
+    private boolean tryClose(boolean byStop) {
         while (true) {
             int s = state.get();
-            if (s == CLOSED) {
+            if (s == CLOSED || s == FREEING) {
                 return true;
             }
             if (s == BUSY) {
                 return false;
             }
-            if (state.compareAndSet(IDLE, CLOSED)) {
+            if (state.compareAndSet(IDLE, FREEING)) {
+                closedByStop = byStop;
                 try {
                     free();
                 } finally {
-                    if (owner != null) {
-                        owner.forget(this);
+                    synchronized (state) {
+                        state.set(CLOSED);
+                        state.notifyAll();
+                    }
+                    Workspaces<?> workspaces = owner;
+                    if (workspaces != null) {
+                        workspaces.forget(this);
                     }
                 }
                 return true;
@@ -117,10 +131,35 @@ public abstract class AbstractWorkspace implements KernelWorkspace {
         }
     }
 
-    /** Closes on behalf of the kernel, which is stopping and has no call in flight. */
+    /**
+     * Closes on behalf of the kernel, which is stopping and has no call in flight, and waits
+     * until the workspace's memory is freed, also when its owner is closing it at the same time.
+     *
+     * @return false if a call is using it
+     */
     final boolean closeForStop() {
-        closedByStop = true;
-        return tryClose();
+        if (!tryClose(true)) {
+            return false;
+        }
+        awaitClosed();
+        return true;
+    }
+
+    /** Waits while another thread frees the workspace: the kernel must not unload what it is freeing with. */
+    private void awaitClosed() {
+        boolean interrupted = false;
+        synchronized (state) {
+            while (state.get() == FREEING) {
+                try {
+                    state.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Frees the workspace's memory; runs once, with no call using it. */

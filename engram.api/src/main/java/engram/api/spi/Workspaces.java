@@ -114,7 +114,12 @@ public final class Workspaces<W extends AbstractWorkspace> {
     /** Ends the call that {@link #take} began: frees the workspace for the next call, or gives it back to the pool. */
     public void release(KernelWorkspace given, W workspace) {
         workspace.exit();
-        giveBackIfBorrowed(given, workspace);
+        if (closed) {
+            // The kernel stopped while this call ran (a kernel without a call gate): free it now.
+            workspace.closeForStop();
+        } else {
+            giveBackIfBorrowed(given, workspace);
+        }
     }
 
     /** Gives back what {@link #ownOrBorrow} borrowed for a {@code null} workspace; does nothing otherwise. */
@@ -167,8 +172,10 @@ public final class Workspaces<W extends AbstractWorkspace> {
     }
 
     /**
-     * Frees every workspace, for a kernel that is stopping and has no call in flight; from
-     * now on it makes none. Later calls on its workspaces throw {@link KernelUnavailableException}.
+     * Frees every workspace, for a kernel that is stopping; from now on it makes none. Later
+     * calls on its workspaces throw {@link KernelUnavailableException}. A workspace a call is
+     * using is freed when that call ends ({@link #release}); one its owner is closing at this
+     * moment is waited for.
      *
      * @return the workspaces freed
      */

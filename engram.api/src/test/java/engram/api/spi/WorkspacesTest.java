@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -179,5 +181,69 @@ class WorkspacesTest {
         busy.exit();
         busy.close();
         assertEquals(1, busy.freed);
+    }
+
+    /** A workspace whose free() waits until the test lets it finish. */
+    static final class SlowWorkspace extends AbstractWorkspace {
+        final CountDownLatch freeing = new CountDownLatch(1);
+        final CountDownLatch mayFinish = new CountDownLatch(1);
+        volatile boolean freed;
+
+        SlowWorkspace(String kernelId, String name, WorkspaceOptions options) {
+            super(kernelId, name, options);
+        }
+
+        @Override
+        public ArenaMetrics metrics() {
+            return new ArenaMetrics(kernelId(), name(), "native", 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        protected void free() {
+            freeing.countDown();
+            try {
+                mayFinish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            freed = true;
+        }
+    }
+
+    @Test
+    void aStopWaitsForAnOwnerWhoIsFreeingItsWorkspaceAtTheSameMoment() throws Exception {
+        Workspaces<SlowWorkspace> all = new Workspaces<>("test/slow", SlowWorkspace.class, WorkspaceOptions.DEFAULT,
+                (name, options) -> new SlowWorkspace("test/slow", name, options));
+        SlowWorkspace workspace = all.create(WorkspaceOptions.DEFAULT);
+        Thread owner = Thread.ofPlatform().start(workspace::close);
+        workspace.freeing.await();
+        assertFalse(workspace.isOpen(), "being freed: no call may take it");
+        AtomicBoolean stopReturned = new AtomicBoolean();
+        Thread stop = Thread.ofPlatform().start(() -> {
+            all.closeAll();
+            stopReturned.set(true);
+        });
+        // The stop must not return (and the kernel unload what free() is using) before free() ends.
+        stop.join(200);
+        assertFalse(stopReturned.get(), "closeAll returned while the owner's free() was running");
+        workspace.mayFinish.countDown();
+        stop.join();
+        owner.join();
+        assertTrue(stopReturned.get());
+        assertTrue(workspace.freed);
+        assertEquals(0, all.openCount());
+    }
+
+    @Test
+    void aWorkspaceInUseWhenTheKernelStopsIsFreedWhenItsCallEnds() {
+        Workspaces<CountingWorkspace> all = workspaces("test/busy");
+        CountingWorkspace workspace = all.create(WorkspaceOptions.DEFAULT);
+        CountingWorkspace taken = all.take(workspace);
+        assertEquals(0, all.closeAll(), "a workspace in use is not freed under its call");
+        assertTrue(taken.isOpen());
+        all.release(workspace, taken);
+        assertFalse(taken.isOpen(), "freed when its call ended");
+        assertEquals(1, taken.freed);
+        assertThrows(KernelUnavailableException.class, taken::enter, "later calls are told the kernel stopped");
     }
 }

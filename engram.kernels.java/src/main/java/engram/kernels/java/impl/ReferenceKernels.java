@@ -320,8 +320,11 @@ public final class ReferenceKernels implements KernelService {
         try {
             w.spreading.clean();
         } finally {
-            graph.release();
-            exit(workspace, w);
+            try {
+                graph.release();
+            } finally {
+                exit(workspace, w);
+            }
         }
     }
 

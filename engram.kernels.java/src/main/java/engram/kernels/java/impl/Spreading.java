@@ -112,7 +112,11 @@ final class Spreading {
                 if (v < 0 || v >= n) {
                     throw changed("targets[" + j + "]");
                 }
-                float c = e * weights.getAtIndex(JAVA_FLOAT, j) * hopFactor;
+                float weight = weights.getAtIndex(JAVA_FLOAT, j);
+                if (!(weight >= 0f && weight <= 1f)) {
+                    throw changed("weights[" + j + "]");
+                }
+                float c = e * weight * hopFactor;
                 if (delta[v] == 0f && c > 0f) {
                     touched[touchedCount++] = v;
                     pendingCount = touchedCount;

@@ -243,6 +243,53 @@ class WorkspaceTest {
     }
 
     @Test
+    void changedWeightsFailAndLeaveTheWorkspaceClean() {
+        for (float bad : new float[] {Float.NaN, -0.5f, 1.5f, Float.POSITIVE_INFINITY}) {
+            try (KernelWorkspace workspace = kernel.newWorkspace(); WrappedFan fan = new WrappedFan()) {
+                fan.weights.setAtIndex(JAVA_FLOAT, 7, bad);
+                assertFailsPartWay(workspace, fan, "weights[7]");
+                assertClean((JavaWorkspace) workspace, "after a weight of " + bad);
+                assertExact(workspace, everyNodeOnce(), "the next call after a weight of " + bad);
+            }
+        }
+    }
+
+    @Test
+    void anOnReleaseThatThrowsFailsNeitherTheCallNorTheWorkspace() {
+        try (KernelWorkspace workspace = kernel.newWorkspace(); Arena arena = Arena.ofShared()) {
+            MemorySegment offsets = arena.allocateFrom(JAVA_INT, 0, 1, 1);
+            MemorySegment targets = arena.allocateFrom(JAVA_INT, 1);
+            MemorySegment weights = arena.allocateFrom(JAVA_FLOAT, 0.5f);
+            AtomicInteger runs = new AtomicInteger();
+            CsrGraph graph = CsrGraph.wrap(2, 1, offsets, targets, weights, () -> {
+                runs.incrementAndGet();
+                throw new IllegalStateException("the owner's release failed");
+            });
+            MemorySegment seeds = nativeInts(arena, new int[] {0});
+            MemorySegment ones = nativeFloats(arena, new float[] {1f});
+            MemorySegment activation = arena.allocate(JAVA_FLOAT, 2);
+            MemorySegment firstHop = arena.allocate(JAVA_INT, 2);
+            // The call holds the graph when close() asks for it, so its release runs onRelease.
+            JavaWorkspace w = (JavaWorkspace) workspace;
+            assertTrue(graph.acquire());
+            graph.close();
+            assertEquals(0, runs.get(), "a hold keeps the graph");
+            graph.release();
+            assertEquals(1, runs.get(), "released at the last hold, its failure logged, not thrown");
+            CsrGraph second = CsrGraph.wrap(2, 1, offsets, targets, weights, () -> {
+                throw new IllegalStateException("the owner's release failed again");
+            });
+            assertEquals(2, kernel.spread(workspace, second, seeds, ones, 1, SpreadParams.exponential(1, 0, 0),
+                    activation, firstHop));
+            second.close();
+            assertTrue(w.isOpen());
+            assertEquals(2, kernel.spread(workspace, CsrGraph.of(new int[] {0, 1, 1}, new int[] {1},
+                    new float[] {0.5f}), seeds, ones, 1, SpreadParams.exponential(1, 0, 0), activation, firstHop),
+                    "the workspace serves the next call");
+        }
+    }
+
+    @Test
     void aFailedCallReleasesTheGraph() {
         try (KernelWorkspace workspace = kernel.newWorkspace()) {
             WrappedFan fan = new WrappedFan();

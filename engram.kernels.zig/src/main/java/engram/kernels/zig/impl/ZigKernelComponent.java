@@ -68,7 +68,9 @@ public final class ZigKernelComponent {
     }
 
     private final ZigKernels kernels;
-    private volatile ServiceRegistration<KernelService> registration;
+    /** Guarded by {@code this}: the registration, and whether an arena panic withdrew the kernels. */
+    private ServiceRegistration<KernelService> registration;
+    private boolean withdrawn;
 
     @Activate
     public ZigKernelComponent(BundleContext context, Config config) {
@@ -86,7 +88,7 @@ public final class ZigKernelComponent {
         ZigKernels loaded;
         try {
             loaded = ZigKernels.load(ZigKernelComponent.class.getClassLoader(), requested,
-                    libraryFolders(context, config), defaults, this::withdrawInBackground);
+                    libraryFolders(context, config), defaults, this::withdraw);
         } catch (NativeKernelLibrary.LoadException e) {
             LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: " + e.getMessage());
             this.kernels = null;
@@ -106,7 +108,7 @@ public final class ZigKernelComponent {
                         + loaded.info().instructionSet() + "; workspaces " + defaults);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "Zig kernels not registered: the known-answer tests failed: "
-                        + results.stream().filter(r -> !r.passed()).map(r -> r.test() + ": " + r.detail()).toList());
+                        + KnownAnswers.failures(results));
             }
         } finally {
             if (registered == null) {
@@ -114,7 +116,23 @@ public final class ZigKernelComponent {
             }
         }
         this.kernels = registered == null ? null : loaded;
-        this.registration = registered;
+        if (registered != null) {
+            keep(registered);
+        }
+    }
+
+    /** Keeps the registration, unless a call panicked while it was being made: then it goes at once. */
+    private void keep(ServiceRegistration<KernelService> registered) {
+        boolean panicked;
+        synchronized (this) {
+            panicked = withdrawn;
+            if (!panicked) {
+                registration = registered;
+            }
+        }
+        if (panicked) {
+            unregisterQuietly(registered);
+        }
     }
 
     /**
@@ -156,32 +174,35 @@ public final class ZigKernelComponent {
     }
 
     /**
-     * After an arena panic: unregisters the service from a thread of its own, since the call
-     * that panicked must not wait on the framework. The library stays loaded (calls refuse)
-     * until the component deactivates.
+     * After an arena panic (told by the kernels, from a thread of their own, which then frees
+     * their arenas and unloads the library): unregisters the service. The library stays
+     * withdrawn until the component is activated again (a restart of the bundle, or a new
+     * configuration).
      */
-    private void withdrawInBackground(String reason) {
-        Thread withdrawal = new Thread(this::unregister, "engram-zig-withdraw");
-        withdrawal.setDaemon(true);
-        withdrawal.start();
+    private void withdraw(String reason) {
+        ServiceRegistration<KernelService> current;
+        synchronized (this) {
+            withdrawn = true;
+            current = registration;
+            registration = null;
+        }
+        if (current != null) {
+            unregisterQuietly(current);
+        }
     }
 
-    private synchronized void unregister() {
-        ServiceRegistration<KernelService> current = registration;
-        registration = null;
-        if (current != null) {
-            try {
-                current.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                LOG.log(System.Logger.Level.DEBUG, "the Zig kernels' service was already unregistered");
-            }
+    private static void unregisterQuietly(ServiceRegistration<KernelService> registered) {
+        try {
+            registered.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            LOG.log(System.Logger.Level.DEBUG, "the Zig kernels' service was already unregistered");
         }
     }
 
     @Deactivate
     void deactivate() {
         try {
-            unregister();
+            withdraw("the component is deactivated");
         } finally {
             if (kernels != null) {
                 kernels.close();

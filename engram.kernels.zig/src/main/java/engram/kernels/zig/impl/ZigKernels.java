@@ -50,7 +50,9 @@ import engram.api.spi.Workspaces;
  * <p>Outside OSGi this is the module's {@link java.util.ServiceLoader} provider: the library
  * is loaded once per class loader (system property {@code engram.zig.isa} forces a level) and
  * must pass the known-answer tests; if not, every instance refuses every call and
- * {@link #unavailableReason()} says why.
+ * {@link #unavailableReason()} says why. Such an instance frees the arena of a workspace that
+ * became unreachable unclosed only once the whole instance is unreachable (it keeps every open
+ * workspace for its metrics): close workspaces when done.
  */
 @ServiceProvider(value = KernelService.class, resolution = Resolution.OPTIONAL)
 public final class ZigKernels implements KernelService, AutoCloseable {
@@ -143,8 +145,7 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         try {
             List<SelfTestResult> results = KnownAnswers.run(probe);
             return KnownAnswers.allPassed(results) ? null
-                    : "the known-answer tests failed: " + results.stream().filter(r -> !r.passed())
-                            .map(r -> r.test() + ": " + r.detail()).toList();
+                    : "the known-answer tests failed: " + KnownAnswers.failures(results);
         } finally {
             probe.close();
         }
@@ -337,8 +338,11 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         } catch (Throwable e) {
             throw failed("spread", e);
         } finally {
-            graph.release();
-            exit(w, workspace);
+            try {
+                graph.release();
+            } finally {
+                exit(w, workspace);
+            }
         }
     }
 
@@ -475,8 +479,9 @@ public final class ZigKernels implements KernelService, AutoCloseable {
                     + " kernel refused its arguments after they passed the Java checks: was an input (the seeds,"
                     + " the indices, or a wrapped graph's segments) changed by another thread during the call?");
             case STATUS_OUT_OF_MEMORY -> throw new KernelFailureException("the native " + kernel
-                    + " kernel could not allocate memory for an overflow of " + w + "; free memory, or give the"
-                    + " workspace a larger capacity");
+                    + " kernel could not take " + w.lastOverflowBytes() + " bytes from the general allocator for an"
+                    + " overflow of " + w + " (it takes at most 64 blocks a call); free memory, or give the workspace"
+                    + " a larger capacity");
             case STATUS_ARENA_OVERFLOW -> throw new ArenaOverflowException(info.id(), w.name(),
                     w.options().capacityBytes(), w.lastOverflowBytes(), w.options().overflow());
             case STATUS_ARENA_PANIC -> {
@@ -492,7 +497,11 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         }
     }
 
-    /** Refuses every later call and tells the owner why, once. */
+    /**
+     * Refuses every later call, and, from a thread of its own (the call that panicked holds a
+     * lease that closing waits for), tells the owner why, once, and then closes: the calls in
+     * flight finish, the arenas are freed, the library unloaded.
+     */
     private void withdraw(String reason) {
         synchronized (this) {
             if (withdrawnReason != null) {
@@ -502,7 +511,15 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         }
         LOG.log(System.Logger.Level.ERROR, "Zig kernels withdrawn after " + reason + "; the next kernel serves."
                 + " Restart the bundle engram.kernels.zig (or change its configuration) to serve again");
-        onPanic.accept(reason);
+        Thread withdrawal = new Thread(() -> {
+            try {
+                onPanic.accept(reason);
+            } finally {
+                close();
+            }
+        }, "engram-zig-withdraw");
+        withdrawal.setDaemon(true);
+        withdrawal.start();
     }
 
     /**

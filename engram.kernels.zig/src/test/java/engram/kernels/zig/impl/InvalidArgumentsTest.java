@@ -274,7 +274,7 @@ class InvalidArgumentsTest {
         }));
         cases.add(new Case("a workspace of the Java reference kernels", "workspace", k -> {
             try (KernelWorkspace foreign = new ReferenceKernels().newWorkspace()) {
-                k.decay(foreign, out, out, null, 10, DecayParams.of(new DecayCurve.Exponential()), out);
+                k.decay(foreign, out, q, null, 8, DecayParams.of(new DecayCurve.Exponential()), out);
             }
         }));
         cases.add(new Case("a workspace of another instance of the Zig kernels", "workspace", k -> {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +118,7 @@ class WorkspaceArenaTest {
 
     @Test
     void panicFailsTheCallWithdrawsTheKernelsOnceAndNeverAbortsTheJvm() throws Exception {
-        List<String> reasons = new ArrayList<>();
+        List<String> reasons = new CopyOnWriteArrayList<>();
         try (ZigKernels zig = ZigKernels.load(getClass().getClassLoader(), "auto",
                 WorkspaceOptions.DEFAULT.withOverflow(OverflowStrategy.PANIC), reasons::add);
                 CsrGraph graph = ring(LARGE_NODES); CsrGraph small = ring(100); Arena arena = Arena.ofConfined()) {
@@ -126,8 +126,14 @@ class WorkspaceArenaTest {
             assertReference(small, spread(zig, other, small, arena));
             KernelWorkspace workspace = zig.newWorkspace();
             assertThrows(ArenaOverflowException.class, () -> spread(zig, workspace, graph, arena));
+            // The owner is told from a thread of the kernels' own, which then closes them.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((reasons.isEmpty() || zig.closeReport() == null) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertEquals(1, reasons.size(), "the owner is told once: " + reasons);
             assertTrue(reasons.getFirst().contains("panic"), reasons.getFirst());
+            assertEquals(0, zig.closeReport().liveArenas(), "the withdrawal freed every arena");
             KernelUnavailableException refused = assertThrows(KernelUnavailableException.class,
                     () -> spread(zig, other, small, arena));
             assertTrue(refused.getMessage().contains("withdrew"), refused.getMessage());
@@ -211,6 +217,25 @@ class WorkspaceArenaTest {
             IllegalArgumentException closed = assertThrows(IllegalArgumentException.class,
                     () -> zig.cosine(workspace, one, 1, one, 0, 1, null, out));
             assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        }
+    }
+
+    @Test
+    void aWrappedGraphWhoseWeightsChangeIsRefusedAndTheWorkspaceStaysExact() {
+        try (ZigKernels zig = NativeLibraries.load(); Arena arena = Arena.ofShared();
+                KernelWorkspace workspace = zig.newWorkspace()) {
+            MemorySegment offsets = arena.allocateFrom(ValueLayout.JAVA_INT, 0, 2, 3, 3);
+            MemorySegment targets = arena.allocateFrom(ValueLayout.JAVA_INT, 1, 2, 2);
+            MemorySegment weights = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0.5f, 0.5f, 0.5f);
+            try (CsrGraph graph = CsrGraph.wrap(3, 3, offsets, targets, weights, null); CsrGraph small = ring(50)) {
+                for (float bad : new float[] {Float.NaN, -1f, 2f}) {
+                    weights.setAtIndex(ValueLayout.JAVA_FLOAT, 1, bad);
+                    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                            () -> spread(zig, workspace, graph, arena));
+                    assertTrue(refused.getMessage().contains("changed by another thread"), refused.getMessage());
+                    assertReference(small, spread(zig, workspace, small, arena));
+                }
+            }
         }
     }
 }
