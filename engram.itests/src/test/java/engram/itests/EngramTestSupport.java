@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -37,10 +39,15 @@ import engram.api.KernelService;
 import engram.api.KernelStatus;
 
 /**
- * What every Engram suite shares: the framework (Felix with every Engram bundle and its
- * runtime dependencies, at the versions of the Maven build), and helpers to wait for services
- * and state. One framework serves all tests of a suite class; a suite that changes bundle
- * state restores it, or declares its own reactor strategy.
+ * What every Engram suite shares: the framework (Felix or Equinox, whichever the build put
+ * on the test class path, with every Engram bundle and its runtime dependencies, at the
+ * versions of the Maven build), and helpers to wait for services and state. One framework
+ * serves all tests of a suite class; a suite that changes bundle state restores it, or
+ * declares its own reactor strategy.
+ *
+ * <p>The build runs every suite twice, once on each framework (two surefire executions, each
+ * with one framework on its class path); {@link #FRAMEWORK_PROPERTY} says which one a run
+ * expects, and {@link #configuration()} refuses to start when the class path offers another.
  *
  * <p>A suite adds bundles by overriding {@link #extraOptions()}, for example
  * {@code return new Option[] {projectBundle("dev.engram", "engram.bench")};}, with the
@@ -64,6 +71,27 @@ public abstract class EngramTestSupport {
     /** The Java reference kernels' {@code KernelInfo.id()}. */
     protected static final String JAVA_ID = "engram.kernels.java/reference";
 
+    /** The framework a run expects, {@code felix} or {@code equinox} (the surefire execution sets it). */
+    protected static final String FRAMEWORK_PROPERTY = "engram.itests.framework";
+    /** The version of that framework in the Maven build, such as {@code 7.0.5} or {@code 3.24.300}. */
+    protected static final String FRAMEWORK_VERSION_PROPERTY = "engram.itests.framework.version";
+
+    /** The OSGi frameworks the suites run on: Pax Exam's native container starts the one on the class path. */
+    protected enum OsgiFramework {
+        FELIX("org.apache.felix.framework", "org.apache.felix.framework.FrameworkFactory"),
+        EQUINOX("org.eclipse.osgi", "org.eclipse.osgi.launch.EquinoxFactory");
+
+        /** The symbolic name of the framework's system bundle. */
+        final String systemBundleSymbolicName;
+        /** The class its {@code META-INF/services/org.osgi.framework.launch.FrameworkFactory} names. */
+        final String factoryClassName;
+
+        OsgiFramework(String systemBundleSymbolicName, String factoryClassName) {
+            this.systemBundleSymbolicName = systemBundleSymbolicName;
+            this.factoryClassName = factoryClassName;
+        }
+    }
+
     /** The flags the test JVM needs (Maven's surefire argLine passes {@code engram.jvm.flags}). */
     private static final List<String> REQUIRED_JVM_FLAGS = List.of(
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
@@ -80,6 +108,7 @@ public abstract class EngramTestSupport {
             throw new IllegalStateException("the test JVM runs with " + jvmArguments + " but needs "
                     + REQUIRED_JVM_FLAGS + "; run the suites through Maven, or pass the flags yourself");
         }
+        requireOnlyTheExpectedFrameworkOnTheClassPath();
         return options(
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
@@ -88,6 +117,39 @@ public abstract class EngramTestSupport {
                 engramBundles(),
                 zigKernelsProvisioned() ? zigFragment() : composite(),
                 composite(extraOptions()));
+    }
+
+    /**
+     * The framework this run expects, from {@value #FRAMEWORK_PROPERTY}; fails when it is
+     * missing or names no framework the suites know.
+     */
+    protected static OsgiFramework expectedFramework() {
+        String name = System.getProperty(FRAMEWORK_PROPERTY);
+        for (OsgiFramework framework : OsgiFramework.values()) {
+            if (framework.name().equalsIgnoreCase(name)) {
+                return framework;
+            }
+        }
+        throw new IllegalStateException("the system property " + FRAMEWORK_PROPERTY + " is " + name
+                + ", expected felix or equinox; run the suites through Maven (its two surefire executions set it), or"
+                + " pass -D" + FRAMEWORK_PROPERTY + "=felix and keep only that framework on the class path");
+    }
+
+    /**
+     * Pax Exam's native container starts the first {@link FrameworkFactory} the class path
+     * offers: a class path with another framework, or with both, would test the wrong one or
+     * one picked by class path order.
+     */
+    private static void requireOnlyTheExpectedFrameworkOnTheClassPath() {
+        OsgiFramework expected = expectedFramework();
+        List<String> factories = ServiceLoader.load(FrameworkFactory.class).stream()
+                .map(provider -> provider.type().getName()).toList();
+        if (!factories.equals(List.of(expected.factoryClassName))) {
+            throw new IllegalStateException("this run expects " + expected + " (" + FRAMEWORK_PROPERTY + "), so the"
+                    + " test class path must offer exactly the framework factory " + expected.factoryClassName
+                    + ", but it offers " + factories + "; check the classpathDependencyExcludes of this surefire"
+                    + " execution in engram.itests/pom.xml");
+        }
     }
 
     /** More options for one suite, such as {@link #projectBundle} bundles; none by default. */

@@ -50,7 +50,7 @@ public class ZigArenaConfigurationTest extends EngramTestSupport {
 
             long before = zigServiceId();
             configuration.update(settings(1, "error"));
-            await("the Zig kernels register again with the error strategy", () -> registeredAnew(before));
+            awaitZigRegisteredAnew("with the error strategy", router, before);
             long javaBefore = served(router, "java");
             SpreadResult served = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
             assertArrayEquals(expected.activations(), served.activations(), 0f);
@@ -62,15 +62,14 @@ public class ZigArenaConfigurationTest extends EngramTestSupport {
 
             long errorId = zigServiceId();
             configuration.update(settings(1, "panic"));
-            await("the Zig kernels register again with the panic strategy", () -> registeredAnew(errorId));
+            awaitZigRegisteredAnew("with the panic strategy", router, errorId);
             SpreadResult rescued = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
             assertArrayEquals(expected.activations(), rescued.activations(), 0f);
-            await("the panic withdrew the Zig kernels", () -> zigServiceId() == -1);
-            assertEquals("java", activeKernel(router));
+            awaitNoZig("the panic withdrew the Zig kernels", router);
 
             configuration.update(settings(500, "fallback"));
             configuration.delete();
-            await("the defaults bring the Zig kernels back", () -> zigServiceId() != -1);
+            awaitZigRegisteredAnew("with the defaults", router, -1);
             SpreadResult fallback = router.spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
             assertArrayEquals(expected.activations(), fallback.activations(), 0f);
             assertEquals("under the default strategy, fallback, zig serves the large graph itself", 0,
@@ -92,16 +91,16 @@ public class ZigArenaConfigurationTest extends EngramTestSupport {
         Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(PID, null);
         try {
             configuration.update(settings(500, "fallback"));
-            await("an arena of 500 MiB is refused: no zig", () -> zigServiceId() == -1);
-            assertEquals("java", activeKernel(router));
-            configuration.update(settings(4, "sometimes"));
-            await("an unknown strategy is refused: no zig", () -> zigServiceId() == -1);
+            awaitNoZig("an arena of 500 MiB is refused: no zig", router);
             configuration.update(settings(4, "error"));
-            await("a valid setting brings zig back", () -> zigServiceId() != -1);
+            awaitZigRegisteredAnew("with a valid setting", router, -1);
+            // After a valid setting, so that the refusal shows as zig leaving.
+            configuration.update(settings(4, "sometimes"));
+            awaitNoZig("an unknown strategy is refused: no zig", router);
         } finally {
             deleteQuietly(PID);
         }
-        await("the defaults keep zig", () -> zigServiceId() != -1);
+        awaitZigRegisteredAnew("with the defaults", router, -1);
     }
 
     private static Dictionary<String, Object> settings(int capacityMiB, String overflow) {
@@ -125,10 +124,27 @@ public class ZigArenaConfigurationTest extends EngramTestSupport {
         }
     }
 
-    /** Whether Zig kernels are registered under another service id than {@code before}. */
-    private boolean registeredAnew(long before) {
-        long now = zigServiceId();
-        return now != -1 && now != before;
+    /**
+     * Waits until Zig kernels are registered under another service id than {@code before}
+     * ({@code -1}: any) and the router sends calls to them. Both, since a framework puts a
+     * service in its registry before it tells the service's users, and takes it out before it
+     * tells them it is gone (OSGi Core, {@code ServiceRegistration.unregister}; Felix and
+     * Equinox alike): for a moment after each change the registry and the router disagree.
+     * Config Admin applies a change on a thread of its own, where Declarative Services
+     * unregisters the old service before it registers the new one, so once the new one is in
+     * the registry the router has let the old one go, and "zig" can only be the new one.
+     */
+    private void awaitZigRegisteredAnew(String description, KernelRouter router, long before) {
+        await("the Zig kernels register again " + description + " and the router sends calls to them", () -> {
+            long now = zigServiceId();
+            return now != -1 && now != before && activeKernel(router).equals("zig");
+        });
+    }
+
+    /** Waits until no Zig kernels are registered and the router sends calls to java (see above: both). */
+    private void awaitNoZig(String description, KernelRouter router) {
+        await(description + ", and the router sends calls to java",
+                () -> zigServiceId() == -1 && activeKernel(router).equals("java"));
     }
 
     /** The service id of the registered Zig kernels, or -1 when none is registered. */
