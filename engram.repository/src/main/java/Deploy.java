@@ -67,6 +67,9 @@ public final class Deploy {
     private static final int BUNDLE_START_LEVEL = 1;
     private static final int SHELL_START_LEVEL = 2;
     private static final String ZIG_HOST = "engram.kernels.zig";
+    private static final String JAVA_KERNELS = "engram.kernels.java";
+    /** The module the Java kernel (the Vector API kernel) needs: only the JVM's command line adds it. */
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String ROUTER_SERVICE = "engram.api.KernelRouter";
     private static final String KERNEL_SERVICE = "engram.api.KernelService";
     private static final String STORAGE_FOLDER = "framework-storage";
@@ -171,6 +174,7 @@ public final class Deploy {
         say(ROUTER_SERVICE + " registered by " + router.getServiceReference().getBundle().getSymbolicName());
         router.close();
         awaitZigKernels(context);
+        awaitJavaKernel(context);
         listKernels(context);
         say(String.format("Engram is up after %.1f s", (System.nanoTime() - startNanos) / 1e9));
 
@@ -311,6 +315,31 @@ public final class Deploy {
             }
         } finally {
             zig.close();
+        }
+    }
+
+    /**
+     * If the JVM has {@value #VECTOR_MODULE}, waits for the Java kernel's service (it registers
+     * once its known-answer tests passed); without the module, says that the reference serves
+     * in its place.
+     */
+    private static void awaitJavaKernel(BundleContext context) throws InvalidSyntaxException, InterruptedException {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            say("the JVM has no module " + VECTOR_MODULE + ": the reference kernels serve in the java kernel's place"
+                    + " (start the JVM with --add-modules " + VECTOR_MODULE + ")");
+            return;
+        }
+        ServiceTracker<Object, Object> java = new ServiceTracker<>(context, context.createFilter("(&("
+                + Constants.OBJECTCLASS + "=" + KERNEL_SERVICE + ")(engram.kernel.name=java))"), null);
+        java.open();
+        try {
+            if (java.waitForService(TimeUnit.SECONDS.toMillis(STEP_TIMEOUT_SECONDS)) == null) {
+                ERR.println("deploy: WARNING: the JVM has " + VECTOR_MODULE + ", but the java kernel of "
+                        + JAVA_KERNELS + " did not register within " + STEP_TIMEOUT_SECONDS + " s; the reference"
+                        + " kernels serve. The log above says why");
+            }
+        } finally {
+            java.close();
         }
     }
 

@@ -68,8 +68,12 @@ public abstract class EngramTestSupport {
     protected static final String ZIG_FRAGMENT = "engram.kernels.zig.linux.x86_64";
     /** Every Zig kernel's {@code KernelInfo.id()} starts so. */
     protected static final String ZIG_ID_PREFIX = "engram.kernels.zig/";
-    /** The Java reference kernels' {@code KernelInfo.id()}. */
-    protected static final String JAVA_ID = "engram.kernels.java/reference";
+    /** The Java kernel's {@code KernelInfo.id()}: the Vector API kernel, named {@code java}. */
+    protected static final String JAVA_ID = "engram.kernels.java/vector";
+    /** The scalar reference kernels' {@code KernelInfo.id()}, named {@code reference}. */
+    protected static final String REFERENCE_ID = "engram.kernels.java/reference";
+    /** The module the Java kernel needs, which the test JVM must have ({@code --add-modules}). */
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     /** The framework a run expects, {@code felix} or {@code equinox} (the surefire execution sets it). */
     protected static final String FRAMEWORK_PROPERTY = "engram.itests.framework";
@@ -107,6 +111,10 @@ public abstract class EngramTestSupport {
         if (!jvmArguments.containsAll(REQUIRED_JVM_FLAGS)) {
             throw new IllegalStateException("the test JVM runs with " + jvmArguments + " but needs "
                     + REQUIRED_JVM_FLAGS + "; run the suites through Maven, or pass the flags yourself");
+        }
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            throw new IllegalStateException("the test JVM has no module " + VECTOR_MODULE + ", so the Java kernel"
+                    + " would not register; run the suites through Maven, or pass --add-modules " + VECTOR_MODULE);
         }
         requireOnlyTheExpectedFrameworkOnTheClassPath();
         return options(
@@ -228,6 +236,19 @@ public abstract class EngramTestSupport {
         return router;
     }
 
+    /** The kernels the router lists when all are up, best first: zig (with its library), java, reference. */
+    protected static List<String> expectedKernelNames() {
+        return zigKernelsProvisioned() ? List.of("zig", "java", "reference") : List.of("java", "reference");
+    }
+
+    /** The kernel router, once it lists every kernel of {@link #expectedKernelNames()}, in that order. */
+    protected KernelRouter routerListingEveryKernel() {
+        KernelRouter router = service(KernelRouter.class);
+        await("the router lists " + expectedKernelNames(),
+                () -> router.kernels().stream().map(KernelStatus::name).toList().equals(expectedKernelNames()));
+        return router;
+    }
+
     /** The installed bundle with this symbolic name. */
     protected Bundle bundle(String symbolicName) {
         for (Bundle bundle : context.getBundles()) {
@@ -248,7 +269,7 @@ public abstract class EngramTestSupport {
         return false;
     }
 
-    /** The calls the router counts as served by the kernels named {@code name} ({@code java}, {@code zig}). */
+    /** The calls the router counts as served by the kernels named {@code name} ({@code zig}, {@code java}, {@code reference}). */
     protected static long served(KernelRouter router, String name) {
         return router.kernels().stream().filter(k -> k.name().equals(name)).mapToLong(KernelStatus::callsServed)
                 .sum();

@@ -20,8 +20,9 @@ import engram.api.KernelWorkspace;
 
 /**
  * Stopping and starting the kernel bundles (Java and Zig) while the router stays registered:
- * with both stopped no kernel is left, calls say so, and the kernels' workspaces are freed; a
- * router workspace made before serves again once they are back.
+ * with both stopped no kernel is left (neither java nor the reference, which share
+ * engram.kernels.java, nor zig), calls say so, and the kernels' workspaces are freed; a router
+ * workspace made before serves again once they are back.
  */
 public class KernelBundleLifecycleTest extends EngramTestSupport {
     private static final float[] QUERY = {1, 0};
@@ -37,16 +38,20 @@ public class KernelBundleLifecycleTest extends EngramTestSupport {
 
     @Test
     public void stoppingTheKernelBundlesLeavesNoKernelAndStartingThemRestoresService() throws Exception {
-        KernelRouter router = routerListing("java");
+        KernelRouter router = routerListingEveryKernel();
         KernelService java = kernelNamed("java");
+        KernelService reference = kernelNamed("reference");
         List<Bundle> kernelBundles = List.of(bundle("engram.kernels.java"), bundle(ZIG_HOST));
         try (KernelWorkspace workspace = router.newWorkspace()) {
             assertArrayEquals(EXPECTED_SCORES, router.cosine(QUERY, MATRIX, null), 1e-6f);
             assertArrayEquals(EXPECTED_SCORES, cosine(router, workspace), 1e-6f);
             // Directly too: with the Zig library the router's calls went to zig.
             java.cosine(QUERY, MATRIX, null);
-            assertTrue("the java kernels have a workspace in their pool: " + java.arenaMetrics(),
+            reference.cosine(QUERY, MATRIX, null);
+            assertTrue("the java kernel has a workspace in its pool: " + java.arenaMetrics(),
                     java.arenaMetrics().stream().anyMatch(m -> m.workspace().startsWith("pool-")));
+            assertTrue("so has the reference: " + reference.arenaMetrics(),
+                    reference.arenaMetrics().stream().anyMatch(m -> m.workspace().startsWith("pool-")));
 
             try {
                 for (Bundle bundle : kernelBundles) {
@@ -54,7 +59,8 @@ public class KernelBundleLifecycleTest extends EngramTestSupport {
                 }
                 await("the router lists no kernel", () -> router.kernels().isEmpty());
                 assertEquals("the router reports no workspace", List.of(), router.arenaMetrics());
-                assertEquals("the stopped java kernels freed their workspaces", List.of(), java.arenaMetrics());
+                assertEquals("the stopped java kernel freed its workspaces", List.of(), java.arenaMetrics());
+                assertEquals("the stopped reference freed its workspaces", List.of(), reference.arenaMetrics());
                 assertEquals("the router workspace holds no live delegate", 0, workspace.metrics().capacityBytes());
                 KernelUnavailableException e = assertThrows(KernelUnavailableException.class,
                         () -> router.cosine(QUERY, MATRIX, null));
@@ -64,14 +70,12 @@ public class KernelBundleLifecycleTest extends EngramTestSupport {
                 startAll(kernelBundles);
             }
 
-            routerListing("java");
+            routerListingEveryKernel();
             List<KernelStatus> kernels = router.kernels();
             assertTrue("one active kernel after the restart: " + kernels,
                     kernels.get(0).active() && kernels.stream().filter(KernelStatus::active).count() == 1);
-            if (!zigKernelsProvisioned()) {
-                assertTrue("the java kernel alone is active after the restart: " + kernels,
-                        kernels.size() == 1 && kernels.get(0).name().equals("java"));
-            }
+            assertEquals("every kernel is back, best first", expectedKernelNames(),
+                    kernels.stream().map(KernelStatus::name).toList());
             assertArrayEquals(EXPECTED_SCORES, router.cosine(QUERY, MATRIX, null), 1e-6f);
             assertArrayEquals("the router workspace made before the stop serves again", EXPECTED_SCORES,
                     cosine(router, workspace), 1e-6f);

@@ -4,12 +4,13 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.Test;
@@ -22,28 +23,39 @@ import engram.api.OverflowStrategy;
 import engram.api.SelfTestResult;
 import engram.api.WorkspaceOptions;
 
-/** The router service as the engine sees it, with the Java kernels registered. */
+/** The router service as the engine sees it, with the Java kernel, the reference and (with its library) zig registered. */
 public class KernelRouterTest extends EngramTestSupport {
     private static final float[] QUERY = {1, 0};
     private static final float[] MATRIX = {1, 0, 0, 1, -1, 0};
 
     @Test
-    public void routerListsTheJavaKernelWithItsIdentityAndTheHighestRankingOneIsActive() {
-        List<KernelStatus> kernels = routerListing("java").kernels();
+    public void routerListsEveryKernelBestFirstWithItsIdentityAndTheBestIsActive() {
+        List<KernelStatus> kernels = routerListingEveryKernel().kernels();
 
-        KernelStatus java = kernels.stream().filter(k -> k.name().equals("java")).findFirst()
-                .orElseThrow(() -> new AssertionError("no java kernel among " + kernels));
+        assertEquals("zig (with its library), java, reference", expectedKernelNames(),
+                kernels.stream().map(KernelStatus::name).toList());
+        KernelStatus java = named(kernels, "java");
         assertEquals(JAVA_ID, java.id());
-        assertEquals("ranking of the java kernel", 0, java.ranking());
-        assertEquals("scalar (Java)", java.instructionSet());
-        assertEquals("failures of the java kernel", 0, java.failures());
-        assertEquals("", java.lastFailure());
+        assertEquals("ranking of the java kernel", 50, java.ranking());
+        assertTrue("the java kernel runs on the Vector API: " + java, java.instructionSet().startsWith("Vector API, "));
+        KernelStatus reference = named(kernels, "reference");
+        assertEquals(REFERENCE_ID, reference.id());
+        assertEquals("ranking of the reference", 0, reference.ranking());
+        assertEquals("scalar (Java)", reference.instructionSet());
+        for (KernelStatus kernel : kernels) {
+            assertEquals("failures of " + kernel.name(), 0, kernel.failures());
+            assertEquals("", kernel.lastFailure());
+        }
         assertEquals("kernels marked active in " + kernels, 1, kernels.stream().filter(KernelStatus::active).count());
         assertTrue("the first, highest ranking kernel is active: " + kernels, kernels.get(0).active());
         if (!zigKernelsProvisioned()) {
-            assertEquals("kernels without the Zig library", List.of(java), kernels);
-            assertTrue("the java kernel is active when it is alone", java.active());
+            assertTrue("without the Zig library the java kernel is active", java.active());
         }
+    }
+
+    private static KernelStatus named(List<KernelStatus> kernels, String name) {
+        return kernels.stream().filter(k -> k.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " kernel among " + kernels));
     }
 
     @Test
@@ -85,7 +97,7 @@ public class KernelRouterTest extends EngramTestSupport {
             ArenaMetrics metrics = workspace.metrics();
             assertEquals("the three calls the delegate served: " + metrics, 3, metrics.resets());
             if (!zigKernelsProvisioned()) {
-                assertTrue("the router lists the java delegate among the kernels' workspaces: "
+                assertTrue("the router lists the java kernel's delegate among the kernels' workspaces: "
                         + router.arenaMetrics(), router.arenaMetrics().stream()
                                 .anyMatch(m -> m.kernelId().equals(JAVA_ID) && m.workspace().startsWith("workspace-")
                                         && m.resets() == 3));
@@ -99,12 +111,18 @@ public class KernelRouterTest extends EngramTestSupport {
     }
 
     @Test
-    public void everyKnownAnswerTestPasses() {
-        List<SelfTestResult> results = routerListing("java").selfTest();
+    public void everyKnownAnswerTestPassesOnEveryKernelInRankingOrder() {
+        List<SelfTestResult> results = routerListingEveryKernel().selfTest();
 
-        assertFalse("the self-test ran no test", results.isEmpty());
-        assertTrue("the java kernel ran the self-test: " + results,
-                results.stream().anyMatch(r -> r.kernel().equals("java")));
+        int perKernel = results.size() / expectedKernelNames().size();
+        assertTrue("the self-test ran tests", perKernel > 0);
+        assertEquals("as many tests on each kernel", perKernel * expectedKernelNames().size(), results.size());
+        List<String> kernels = new ArrayList<>();
+        for (String name : expectedKernelNames()) {
+            kernels.addAll(Collections.nCopies(perKernel, name));
+        }
+        assertEquals("each kernel's tests, best kernel first", kernels,
+                results.stream().map(SelfTestResult::kernel).toList());
         for (SelfTestResult result : results) {
             assertTrue(result.kernel() + ": " + result.test() + ": " + result.detail(), result.passed());
         }

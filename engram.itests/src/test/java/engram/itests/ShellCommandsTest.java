@@ -22,14 +22,24 @@ import engram.api.KernelWorkspace;
 public class ShellCommandsTest extends EngramTestSupport {
 
     @Test
-    public void kernelsCommandListsTheJavaKernelWithItsIdAndFailures() throws Exception {
+    public void kernelsCommandListsEveryKernelBestFirstWithItsIdAndFailures() throws Exception {
+        routerListingEveryKernel();
         String output = run("engram:kernels");
 
         String header = line(output, "NAME");
         assertTrue("engram:kernels has ID and FAILED columns:\n" + output,
                 header.contains(" ID ") && header.contains("CALLS") && header.trim().endsWith("FAILED"));
         String java = line(output, JAVA_ID);
-        assertTrue("engram:kernels lists the java kernel:\n" + output, java.contains("scalar (Java)"));
+        assertTrue("engram:kernels lists the java kernel on the Vector API:\n" + output,
+                java.contains(" java ") && java.contains("Vector API"));
+        String reference = line(output, REFERENCE_ID);
+        assertTrue("engram:kernels lists the reference:\n" + output,
+                reference.contains(" reference ") && reference.contains("scalar (Java)"));
+        List<String> all = lines(output);
+        assertTrue("java is listed above the reference:\n" + output, all.indexOf(java) < all.indexOf(reference));
+        if (zigKernelsProvisioned()) {
+            assertTrue("zig is listed above java:\n" + output, all.indexOf(line(output, ZIG_ID_PREFIX)) < all.indexOf(java));
+        }
         assertTrue("engram:kernels explains its columns:\n" + output, output.contains("FAILED: calls it failed"));
     }
 
@@ -38,7 +48,7 @@ public class ShellCommandsTest extends EngramTestSupport {
         KernelRouter router = routerListing(zigKernelsProvisioned() ? "zig" : "java");
         KernelService java = kernelNamed("java");
         try (KernelWorkspace workspace = router.newWorkspace()) {
-            // A call without a workspace borrows one from the Java kernels' pool; one with the
+            // A call without a workspace borrows one from the java kernel's pool; one with the
             // router workspace makes the router's delegate.
             java.cosine(new float[] {1, 0}, new float[] {1, 0, 0, 1}, null);
             router.cosine(workspace, MemorySegment.ofArray(new float[] {1, 0}), 2,
@@ -52,7 +62,7 @@ public class ShellCommandsTest extends EngramTestSupport {
                 assertTrue("engram:arena has a " + column + " column:\n" + output, header.contains(column));
             }
             String pool = lines(output).stream().filter(l -> l.startsWith(JAVA_ID) && l.contains(" pool-"))
-                    .findFirst().orElseThrow(() -> new AssertionError("engram:arena lists the java kernels' pool"
+                    .findFirst().orElseThrow(() -> new AssertionError("engram:arena lists the java kernel's pool"
                             + " workspace:\n" + output));
             assertTrue("a java workspace is heap memory: " + pool, pool.contains(" heap "));
             String delegate = zigKernelsProvisioned() ? ZIG_ID_PREFIX : JAVA_ID;

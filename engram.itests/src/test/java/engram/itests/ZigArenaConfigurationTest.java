@@ -40,13 +40,13 @@ public class ZigArenaConfigurationTest extends EngramTestSupport {
     public void theOverflowStrategyAndCapacityComeFromTheConfiguration() throws Exception {
         KernelRouter router = routerListing("java");
         if (!zigKernelsProvisioned()) {
-            assertEquals("without the fragment only java serves", "java", activeKernel(router));
+            assertEquals("without the fragment java serves (the reference behind it)", "java", activeKernel(router));
             return;
         }
         routerListing("zig");
         Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(PID, null);
         try (CsrGraph graph = ring(NODES)) {
-            SpreadResult expected = kernelNamed("java").spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
+            SpreadResult expected = kernelNamed("reference").spread(graph, new int[] {0}, new float[] {1f}, PARAMS);
 
             long before = zigServiceId();
             configuration.update(settings(1, "error"));

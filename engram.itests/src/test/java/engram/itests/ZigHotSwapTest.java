@@ -49,12 +49,13 @@ import engram.api.TopK;
 import engram.api.WorkspaceOptions;
 
 /**
- * The live kernel swap: the Zig kernels register above the Java ones, and stopping,
- * starting, updating and refreshing the Zig bundle (or its fragment, which carries the
- * library) moves calls between them with no call failing, router workspaces included.
+ * The live kernel swap: the Zig kernels register above the Java kernel ({@code java}, the
+ * Vector API kernel) and the reference, and stopping, starting, updating and refreshing the Zig
+ * bundle (or its fragment, which carries the library) moves calls between zig and java with
+ * no call failing, router workspaces included.
  *
  * <p>With {@code -Dzig.skip} (no fragment, so no library) the Zig bundle registers nothing;
- * each test then checks that the Java kernels serve alone, whatever the Zig bundle does.
+ * each test then checks that java serves, the reference behind it, whatever the Zig bundle does.
  */
 public class ZigHotSwapTest extends EngramTestSupport {
     private static final int CYCLES = 50;
@@ -66,31 +67,32 @@ public class ZigHotSwapTest extends EngramTestSupport {
     private static final float[] QUERY = {1, 0};
     private static final float[] MATRIX = {1, 0, 0, 1};
 
-    /** The kernel that should serve when the Zig bundle is up: zig with its library, else java. */
+    /** The kernel that should serve when the Zig bundle is up: zig with its library, else java (the reference ranks below). */
     private static String preferred() {
         return zigKernelsProvisioned() ? "zig" : "java";
     }
 
     @Test
     public void theRouterPrefersZigWhenItsLibraryIsThereAndJavaOtherwise() {
-        KernelRouter router = routerListing("java");
+        KernelRouter router = routerListingEveryKernel();
         Bundle zig = bundle(ZIG_HOST);
         assertEquals("the Zig bundle is active either way", Bundle.ACTIVE, zig.getState());
         if (!zigKernelsProvisioned()) {
             List<KernelStatus> kernels = router.kernels();
-            assertEquals("without its fragment the Zig bundle registers nothing: " + kernels, 1, kernels.size());
-            assertEquals(JAVA_ID, kernels.get(0).id());
+            assertEquals("without its fragment the Zig bundle registers nothing: " + kernels,
+                    List.of(JAVA_ID, REFERENCE_ID), kernels.stream().map(KernelStatus::id).toList());
             assertTrue(kernels.get(0).active());
             assertFalse("the fragment is not installed", installed(ZIG_FRAGMENT));
             assertEquals("nothing is attached to the Zig bundle", List.of(),
                     zig.adapt(BundleWiring.class).getProvidedWires(HostNamespace.HOST_NAMESPACE));
             return;
         }
-        routerListing("zig");
         List<KernelStatus> kernels = router.kernels();
-        assertEquals(List.of("zig", "java"), kernels.stream().map(KernelStatus::name).toList());
-        assertTrue("zig is active: " + kernels, kernels.get(0).active() && !kernels.get(1).active());
-        assertTrue("zig ranks above java: " + kernels, kernels.get(0).ranking() > kernels.get(1).ranking());
+        assertEquals(List.of("zig", "java", "reference"), kernels.stream().map(KernelStatus::name).toList());
+        assertTrue("zig is active: " + kernels, kernels.get(0).active() && !kernels.get(1).active()
+                && !kernels.get(2).active());
+        assertTrue("zig ranks above java, java above the reference: " + kernels,
+                kernels.get(0).ranking() > kernels.get(1).ranking() && kernels.get(1).ranking() > kernels.get(2).ranking());
         assertTrue("zig's id names the library it loaded: " + kernels.get(0),
                 kernels.get(0).id().matches("engram\\.kernels\\.zig/(x86_64_(baseline|v3|v4)|aarch64_neon)"));
         assertTrue("zig names its instruction set: " + kernels.get(0),
@@ -147,7 +149,7 @@ public class ZigHotSwapTest extends EngramTestSupport {
                             + " no longer counts", 2, workspace.metrics().resets());
                 }
             } else {
-                assertEquals("java alone, throughout", List.of(JAVA_ID),
+                assertEquals("java, the reference behind it, throughout", List.of(JAVA_ID, REFERENCE_ID),
                         router.kernels().stream().map(KernelStatus::id).toList());
             }
         }
@@ -168,7 +170,7 @@ public class ZigHotSwapTest extends EngramTestSupport {
         assertArrayEquals(new float[] {1, 0}, router.cosine(QUERY, MATRIX, null), 1e-6f);
         assertEquals("the " + preferred() + " kernels serve", before + 1, served(router, preferred()));
         if (!zigKernelsProvisioned()) {
-            assertEquals("without its library the updated Zig bundle registers nothing", List.of(JAVA_ID),
+            assertEquals("without its library the updated Zig bundle registers nothing", List.of(JAVA_ID, REFERENCE_ID),
                     router.kernels().stream().map(KernelStatus::id).toList());
         }
     }
@@ -245,7 +247,7 @@ public class ZigHotSwapTest extends EngramTestSupport {
     @Test
     public void fiftyStopStartCyclesUnderFourCallingThreadsLoseNoCallAndKeepEveryResult() throws Exception {
         KernelRouter router = routerListing(preferred());
-        Workload workload = new Workload(kernelNamed("java"));
+        Workload workload = new Workload(kernelNamed("reference"));
         Bundle zig = bundle(ZIG_HOST);
         long javaBefore = served(router, "java");
         // Each start registers the Zig kernels anew, with a count of their own: add them up.

@@ -171,6 +171,8 @@ class DeployTest {
                         + " +" + Pattern.quote(resource.symbolicName() + " " + resource.version()) + "( .*)?");
             }
             expectLine("deploy: engram.api.KernelRouter registered by engram.core");
+            expectLine("deploy: engram.api.KernelService ranking 50 from engram.kernels.java"
+                    + " (engram.kernels.java/vector)");
             expectLine("deploy: engram.api.KernelService ranking 0 from engram.kernels.java");
             if (fragment.isPresent()) {
                 expectLine("deploy: native fragment " + fragment.get() + " attached to engram.kernels.zig");
@@ -179,7 +181,7 @@ class DeployTest {
                 // engram:kernels at the Gogo prompt: the Zig kernels take new calls.
                 expectMatch("(g! )*\\* +zig +engram\\.kernels\\.zig/.*");
             } else {
-                expectMatch("(g! )*\\* +java +engram\\.kernels\\.java/reference .*");
+                expectMatch("(g! )*\\* +java +engram\\.kernels\\.java/vector .*");
             }
             // Exit status 0 (checked first) means the framework reported STOPPED after stop 0; the
             // line that says so may be lost, as Gogo can close standard output as its shell ends.

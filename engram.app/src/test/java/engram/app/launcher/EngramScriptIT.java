@@ -32,6 +32,10 @@ class EngramScriptIT {
     private static final Path ROOT = Path.of(System.getProperty("engram.root", "..")).toAbsolutePath().normalize();
     private static final Path SCRIPT = ROOT.resolve("engram");
     private static final long TIMEOUT_SECONDS = 180;
+    private static final String JAVA_ID = "engram.kernels.java/vector";
+    private static final String REFERENCE_ID = "engram.kernels.java/reference";
+    /** What the JVM prints on standard error when it starts with --add-modules jdk.incubator.vector. */
+    private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector";
 
     @TempDir
     Path temp;
@@ -51,14 +55,17 @@ class EngramScriptIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
         builder.environment().put("ENGRAM_STATE_DIR", state.toString());
         builder.environment().putAll(environment);
+        return run(builder, "./engram " + String.join(" ", arguments));
+    }
+
+    private static Run run(ProcessBuilder builder, String what) throws Exception {
         Process process = builder.start();
         process.getOutputStream().close();
         byte[][] streams = new byte[2][];
         Thread err = Thread.ofPlatform().start(() -> streams[1] = readAll(process.getErrorStream()));
         streams[0] = readAll(process.getInputStream());
         err.join();
-        assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "./engram " + String.join(" ", arguments)
-                + " did not end");
+        assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), what + " did not end");
         return new Run(process.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
                 new String(streams[1], StandardCharsets.UTF_8));
     }
@@ -112,9 +119,59 @@ class EngramScriptIT {
     }
 
     @Test
+    void everyKernelIsListedBestFirstAndTheJavaKernelSaysItRegistered() throws Exception {
+        Run run = engram("-c", "engram:kernels");
+        assertEquals(0, run.status(), run.err());
+        List<String> ids = kernelIds(run.out());
+        List<String> expected = zigProvisioned()
+                ? List.of("engram.kernels.zig/", JAVA_ID, REFERENCE_ID) : List.of(JAVA_ID, REFERENCE_ID);
+        assertEquals(expected.size(), ids.size(), run.out());
+        for (int i = 0; i < ids.size(); i++) {
+            assertTrue(ids.get(i).startsWith(expected.get(i)), "kernel " + i + " is " + expected.get(i) + ": " + run.out());
+        }
+        assertTrue(run.err().contains("Vector API kernel (java) registered: Vector API, "), run.err());
+        assertTrue(run.err().contains(INCUBATOR_NOTICE), "the JVM names the incubator module: " + run.err());
+    }
+
+    @Test
+    void withoutTheVectorModuleTheReferenceServesAndOneLineSaysWhatToAdd() throws Exception {
+        // The launcher as ./engram starts it, but without --add-modules jdk.incubator.vector.
+        Path launcher = ROOT.resolve("engram.app/target/engram-launcher.jar");
+        Path app = ROOT.resolve("engram.app/target/engram.jar");
+        assertTrue(Files.isRegularFile(launcher) && Files.isRegularFile(app), "the build made the app");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", launcher.toString(), "engram.app.launcher.Main", "--app", app.toString(), "--state",
+                state.toString(),
+                "-c", "engram:kernels");
+        Run run = run(new ProcessBuilder(command).directory(ROOT.toFile()), "the launcher without the module");
+        assertEquals(0, run.status(), run.err());
+        List<String> ids = kernelIds(run.out());
+        assertEquals(REFERENCE_ID, ids.getLast(), run.out());
+        assertFalse(ids.contains(JAVA_ID), "no java kernel without its module: " + run.out());
+        assertEquals(zigProvisioned() ? 2 : 1, ids.size(), run.out());
+        List<String> reasons = run.err().lines().filter(l -> l.contains("Vector API kernel (java) not registered"))
+                .toList();
+        assertEquals(1, reasons.size(), run.err());
+        assertTrue(reasons.getFirst().contains("the module jdk.incubator.vector is not in the boot layer; start the JVM"
+                + " with --add-modules jdk.incubator.vector"), reasons.getFirst());
+        assertFalse(run.err().contains(INCUBATOR_NOTICE), run.err());
+    }
+
+    /** The ids of the kernels {@code engram:kernels} lists, best first. */
+    private static List<String> kernelIds(String kernelsOutput) {
+        Matcher id = Pattern.compile("(?m)^\\*?\\s+\\S+\\s+(engram\\.kernels\\.\\S+)\\s").matcher(kernelsOutput);
+        List<String> ids = new ArrayList<>();
+        while (id.find()) {
+            ids.add(id.group(1));
+        }
+        return ids;
+    }
+
+    @Test
     void aNewNativeBuildServesAfterTheDocumentedUpdateAndRefresh() throws Exception {
         if (!zigProvisioned()) {
-            assertTrue(engram("-c", "engram:kernels").out().contains("java"), "without the fragment java serves");
+            assertTrue(engram("-c", "engram:kernels").out().contains(JAVA_ID), "without the fragment java serves");
             return;
         }
         int fragment = bundleId("engram.kernels.zig.linux.x86_64");
@@ -175,7 +232,8 @@ class EngramScriptIT {
         state = file.resolve("state");
         Run run = engram("-c", "engram:kernels");
         assertEquals(1, run.status());
-        List<String> lines = run.err().lines().filter(l -> !l.isBlank()).toList();
+        // Besides the JVM's own notice of the incubator module, which it prints before the launcher starts.
+        List<String> lines = run.err().lines().filter(l -> !l.isBlank() && !l.equals(INCUBATOR_NOTICE)).toList();
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.getFirst().startsWith("engram: cannot make the state folder")
                 && lines.getFirst().contains("ENGRAM_STATE_DIR"), lines.getFirst());

@@ -43,8 +43,8 @@ final class Calls {
     }
 
     /** The real reference kernels, found as a plain Java program finds them. */
-    static KernelService javaKernels() {
+    static KernelService referenceKernels() {
         KernelLookup lookup = KernelLookup.find();
-        return lookup.named("java").orElseThrow(() -> new AssertionError("no java kernel: " + lookup));
+        return lookup.named("reference").orElseThrow(() -> new AssertionError("no reference kernel: " + lookup));
     }
 }

@@ -30,7 +30,7 @@ class FailedCallRetryTest {
     private static final int MEMORIES = 257;
     private static final DecayParams PARAMS = DecayParams.of(new DecayCurve.TwoComponent());
 
-    private final KernelService java = Calls.javaKernels();
+    private final KernelService java = Calls.referenceKernels();
     private final float[] original = new float[MEMORIES];
     private final float[] ages = new float[MEMORIES];
     private final int[] accesses = new int[MEMORIES];

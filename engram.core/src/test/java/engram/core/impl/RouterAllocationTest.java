@@ -90,7 +90,7 @@ class RouterAllocationTest {
     @ParameterizedTest(name = "{0}, router workspace: {1}")
     @MethodSource("entryPointsWithAndWithoutAWorkspace")
     void aWarmCallThroughTheRouterToTheJavaKernelsAllocatesNothing(EntryPoint entryPoint, boolean withWorkspace) {
-        KernelService java = Calls.javaKernels();
+        KernelService java = Calls.referenceKernels();
         new Registrations(router).register(java, 0);
         workspace = withWorkspace ? router.newWorkspace() : null;
 
@@ -107,7 +107,7 @@ class RouterAllocationTest {
      */
     @Test
     void aWarmDenseSpreadThroughTheRouterToTheJavaKernelsAllocatesNothing() {
-        new Registrations(router).register(Calls.javaKernels(), 0);
+        new Registrations(router).register(Calls.referenceKernels(), 0);
         workspace = router.newWorkspace();
 
         assertEquals(0, allocatedPerWindow(callOf(EntryPoint.SPREAD, router, workspace)));

@@ -32,7 +32,7 @@ class RouterKernelsTest {
 
     @Test
     void kernelsListsEveryKernelBestFirstWithItsIdentityAndOnlyTheFirstActive() {
-        KernelService java = Calls.javaKernels();
+        KernelService java = Calls.referenceKernels();
         registry.register(java, 0);
         registry.register(new FakeKernel("zig", 2f), 100);
         Calls.cosine(router);
@@ -51,7 +51,7 @@ class RouterKernelsTest {
 
     @Test
     void selfTestRunsTheKnownAnswersOnEveryKernelInRankingOrder() {
-        KernelService java = Calls.javaKernels();
+        KernelService java = Calls.referenceKernels();
         registry.register(java, 0);
         registry.register(new FakeKernel("computes-nothing", 2f), 100);
 
@@ -64,7 +64,7 @@ class RouterKernelsTest {
             expectedKernels.add("computes-nothing");
         }
         for (int i = 0; i < perKernel; i++) {
-            expectedKernels.add("java");
+            expectedKernels.add("reference");
         }
         assertEquals(expectedKernels, results.stream().map(SelfTestResult::kernel).toList());
         // The router runs the tests and reports each outcome as it is; whether they pass is the kernels' matter.

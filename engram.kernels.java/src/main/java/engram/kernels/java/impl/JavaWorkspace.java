@@ -9,9 +9,10 @@ import engram.api.spi.AbstractWorkspace;
 
 /**
  * Heap scratch of the Java kernels for one caller: spreading's node tables (kept clean
- * between calls, so a spread touches only what it reaches), its lists, and the top-k heaps.
- * Each array grows to the largest call seen and is then reused, so a warm call allocates
- * nothing. The capacity of {@link WorkspaceOptions} does not bound it: the heap does.
+ * between calls, so a spread touches only what it reaches), its lists, the top-k heaps and,
+ * for the Vector API kernel, its copy of a call's queries and decay's staging arrays. Each
+ * array grows to the largest call seen and is then reused, so a warm call allocates nothing.
+ * The capacity of {@link WorkspaceOptions} does not bound it: the heap does.
  */
 final class JavaWorkspace extends AbstractWorkspace {
     /** {@code fired} of a node that has not fired. */
@@ -33,6 +34,20 @@ final class JavaWorkspace extends AbstractWorkspace {
     int[] heapIndex = new int[0];
     float[] heapScore = new float[0];
     double[] queryNorms = new double[0];
+    // The Vector API kernel: the queries of a call, their squared norms, a row's dot product
+    // with each, and the two sums its row loops return.
+    float[] queryCopy = new float[0];
+    double[] querySquares = new double[0];
+    double[] rowDots = new double[0];
+    final double[] sums = new double[2];
+    double[] lanes = new double[0];
+    // Its decay's staging arrays, of one chunk each (made on first use).
+    float[] stageStrength = new float[0];
+    float[] stageAgeFloat = new float[0];
+    double[] stageAge = new double[0];
+    double[] stageExponent = new double[0];
+    int[] stageCount = new int[0];
+    float[] stageOut = new float[0];
 
     private long heldBytes;
     private long highWaterBytes;
@@ -95,10 +110,49 @@ final class JavaWorkspace extends AbstractWorkspace {
         }
     }
 
+    /** Makes the query copy hold {@code values} floats and the per-query arrays (norms included) {@code queries} entries. */
+    void ensureQueries(int values, int queries) {
+        if (queryCopy.length < values) {
+            queryCopy = new float[values];
+            grew();
+        }
+        if (querySquares.length < queries) {
+            querySquares = new double[queries];
+            rowDots = new double[queries];
+            grew();
+        }
+        if (queryNorms.length < queries) {
+            queryNorms = new double[queries];
+            grew();
+        }
+    }
+
+    /** Makes the scratch that vector sums are stored to, to be added in lane order, hold {@code values} float64. */
+    void ensureLanes(int values) {
+        if (lanes.length < values) {
+            lanes = new double[values];
+            grew();
+        }
+    }
+
+    /** Makes decay's staging arrays hold {@code chunk} memories. */
+    void ensureStage(int chunk) {
+        if (stageOut.length < chunk) {
+            stageStrength = new float[chunk];
+            stageAgeFloat = new float[chunk];
+            stageAge = new double[chunk];
+            stageExponent = new double[chunk];
+            stageCount = new int[chunk];
+            stageOut = new float[chunk];
+            grew();
+        }
+    }
+
     private void grew() {
         long n = activation.length;
         heldBytes = n * (Float.BYTES * 3L + 1 + Integer.BYTES * 4L + 1) + heapIndex.length * 8L
-                + queryNorms.length * 8L;
+                + queryNorms.length * 8L + queryCopy.length * 4L + querySquares.length * 16L
+                + stageOut.length * (Float.BYTES * 3L + Double.BYTES * 2L + Integer.BYTES) + lanes.length * 8L;
         highWaterBytes = Math.max(highWaterBytes, heldBytes);
     }
 
@@ -126,6 +180,16 @@ final class JavaWorkspace extends AbstractWorkspace {
         heapIndex = new int[0];
         heapScore = new float[0];
         queryNorms = new double[0];
+        queryCopy = new float[0];
+        querySquares = new double[0];
+        rowDots = new double[0];
+        lanes = new double[0];
+        stageStrength = new float[0];
+        stageAgeFloat = new float[0];
+        stageAge = new double[0];
+        stageExponent = new double[0];
+        stageCount = new int[0];
+        stageOut = new float[0];
         heldBytes = 0;
     }
 }

@@ -19,7 +19,6 @@ import engram.api.DecayParams;
 import engram.api.KernelArguments;
 import engram.api.KernelInfo;
 import engram.api.KernelService;
-import engram.api.KernelTolerance;
 import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
 import engram.api.WorkspaceOptions;
@@ -43,7 +42,9 @@ public final class ReferenceKernels implements KernelService {
     public static final int RANKING = 0;
     /** The identity of these kernels. */
     public static final String ID = "engram.kernels.java/reference";
-    private static final KernelInfo INFO = new KernelInfo(ID, "java", "0.2.0", "scalar (Java)", RANKING);
+    /** Their display name ({@code java} is the Vector API kernel's). */
+    public static final String NAME = "reference";
+    private static final KernelInfo INFO = new KernelInfo(ID, NAME, "0.2.0", "scalar (Java)", RANKING);
 
     private final Workspaces<JavaWorkspace> workspaces = new Workspaces<>(ID, JavaWorkspace.class,
             WorkspaceOptions.DEFAULT, (name, options) -> new JavaWorkspace(ID, name, options));
@@ -118,11 +119,11 @@ public final class ReferenceKernels implements KernelService {
             int row = firstRow + i;
             for (int q = 0; q < queryCount; q++) {
                 float score = score(queries, (long) q * dimensions, dimensions, matrix, row, norms, queryNorms[q]);
-                Heap.offer(heapIndex, heapScore, q * k, k, Math.min(i, k), row, score);
+                TopKHeaps.offer(heapIndex, heapScore, q * k, k, Math.min(i, k), row, score);
             }
         }
         for (int q = 0; q < queryCount; q++) {
-            Heap.sortBestFirst(heapIndex, heapScore, q * k, k);
+            TopKHeaps.sortBestFirst(heapIndex, heapScore, q * k, k);
             for (int r = 0; r < k; r++) {
                 outIndex.setAtIndex(JAVA_INT, (long) q * k + r, heapIndex[q * k + r]);
                 outScore.setAtIndex(JAVA_FLOAT, (long) q * k + r, heapScore[q * k + r]);
@@ -174,78 +175,6 @@ public final class ReferenceKernels implements KernelService {
         return (float) s;
     }
 
-    /** Binary heaps whose root is the worst row kept, one per query in a shared pair of arrays. */
-    private static final class Heap {
-        private Heap() {
-        }
-
-        /** Offers (row, score) to the heap at {@code base} that holds {@code size} of {@code k} entries. */
-        static void offer(int[] index, float[] score, int base, int k, int size, int row, float s) {
-            if (size < k) {
-                index[base + size] = row;
-                score[base + size] = s;
-                siftUp(index, score, base, size);
-            } else if (KernelTolerance.ranksBefore(s, row, score[base], index[base])) {
-                index[base] = row;
-                score[base] = s;
-                siftDown(index, score, base, k);
-            }
-        }
-
-        /** Pops the worst to the back again and again: the heap ends sorted best first. */
-        static void sortBestFirst(int[] index, float[] score, int base, int k) {
-            for (int end = k - 1; end > 0; end--) {
-                swap(index, score, base, base + end);
-                siftDown(index, score, base, end);
-            }
-        }
-
-        private static void siftUp(int[] index, float[] score, int base, int child) {
-            while (child > 0) {
-                int parent = (child - 1) >>> 1;
-                if (!worseFirst(index, score, base + parent, base + child)) {
-                    return;
-                }
-                swap(index, score, base + parent, base + child);
-                child = parent;
-            }
-        }
-
-        private static void siftDown(int[] index, float[] score, int base, int size) {
-            int parent = 0;
-            while (true) {
-                int worst = parent;
-                int left = 2 * parent + 1;
-                int right = left + 1;
-                if (left < size && worseFirst(index, score, base + worst, base + left)) {
-                    worst = left;
-                }
-                if (right < size && worseFirst(index, score, base + worst, base + right)) {
-                    worst = right;
-                }
-                if (worst == parent) {
-                    return;
-                }
-                swap(index, score, base + parent, base + worst);
-                parent = worst;
-            }
-        }
-
-        /** Whether the entry at {@code a} ranks before the one at {@code b}, so {@code b} is the worse. */
-        private static boolean worseFirst(int[] index, float[] score, int a, int b) {
-            return KernelTolerance.ranksBefore(score[a], index[a], score[b], index[b]);
-        }
-
-        private static void swap(int[] index, float[] score, int a, int b) {
-            int i = index[a];
-            index[a] = index[b];
-            index[b] = i;
-            float s = score[a];
-            score[a] = score[b];
-            score[b] = s;
-        }
-    }
-
     @Override
     public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
             MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
@@ -264,11 +193,7 @@ public final class ReferenceKernels implements KernelService {
                 outActivation.setAtIndex(JAVA_FLOAT, v, 0f);
                 outFirstHop.setAtIndex(JAVA_INT, v, -1);
             }
-            for (int i = 0; i < reached; i++) {
-                int v = w.reached[i];
-                outActivation.setAtIndex(JAVA_FLOAT, v, w.activation[v]);
-                outFirstHop.setAtIndex(JAVA_INT, v, w.reachedHop[i]);
-            }
+            spreading.writeReached(outActivation, outFirstHop);
             return reached;
         } finally {
             exitSpread(workspace, w, graph);
@@ -284,13 +209,7 @@ public final class ReferenceKernels implements KernelService {
         JavaWorkspace w = enterSpread(workspace, graph);
         try {
             int reached = w.spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
-            int written = Math.min(reached, capacity);
-            for (int i = 0; i < written; i++) {
-                int v = w.reached[i];
-                outNodes.setAtIndex(JAVA_INT, i, v);
-                outActivation.setAtIndex(JAVA_FLOAT, i, w.activation[v]);
-                outFirstHop.setAtIndex(JAVA_INT, i, w.reachedHop[i]);
-            }
+            w.spreading.writeSparse(outNodes, outActivation, outFirstHop, Math.min(reached, capacity));
             return reached;
         } finally {
             exitSpread(workspace, w, graph);

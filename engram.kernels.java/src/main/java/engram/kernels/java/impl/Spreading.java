@@ -227,4 +227,23 @@ final class Spreading {
     int reachedCount() {
         return reachedCount;
     }
+
+    /** Writes each activated node's activation and first hop at its place in the dense outputs. */
+    void writeReached(MemorySegment outActivation, MemorySegment outFirstHop) {
+        for (int i = 0; i < reachedCount; i++) {
+            int v = w.reached[i];
+            outActivation.setAtIndex(JAVA_FLOAT, v, w.activation[v]);
+            outFirstHop.setAtIndex(JAVA_INT, v, w.reachedHop[i]);
+        }
+    }
+
+    /** Writes the first {@code written} activated nodes, in activation order, to the sparse outputs. */
+    void writeSparse(MemorySegment outNodes, MemorySegment outActivation, MemorySegment outFirstHop, int written) {
+        for (int i = 0; i < written; i++) {
+            int v = w.reached[i];
+            outNodes.setAtIndex(JAVA_INT, i, v);
+            outActivation.setAtIndex(JAVA_FLOAT, i, w.activation[v]);
+            outFirstHop.setAtIndex(JAVA_INT, i, w.reachedHop[i]);
+        }
+    }
 }

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.ThreadMXBean;
@@ -23,13 +26,17 @@ import com.sun.management.ThreadMXBean;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
 
 /**
- * The contract's "no allocation": a warm call of each segment entry point, on off-heap
- * memory, with a workspace of the caller's and with none (the pool's), allocates nothing on
- * the Java heap, by the thread's allocated-bytes counter over 1,000 calls.
+ * The contract's "no allocation": a warm call of each segment entry point of each Java kernel
+ * (the reference and the Vector API kernel), on off-heap memory, with a workspace of the
+ * caller's and with none (the pool's), allocates nothing on the Java heap, by the thread's
+ * allocated-bytes counter over 1,000 calls. (The Vector API kernel allocates nothing only once
+ * the JIT has compiled its loops, vectors in registers: interpreted, every vector is an object;
+ * the warm-up reaches C2.)
  *
  * <p>Runs in a JVM of its own with {@code -Xbatch} (the surefire execution {@code allocation}
  * of this module's pom). The kernels allocate nothing even when interpreted, but HotSpot
@@ -50,7 +57,8 @@ class AllocationTest {
     private static final int MEASURED_CALLS = 1_000;
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private static final int DIMENSIONS = 48;
+    /** One fold block of the Vector API kernel's widest vectors (128), a vector more and a scalar tail. */
+    private static final int DIMENSIONS = 150;
     private static final int ROWS = 200;
     private static final int QUERIES = 4;
     private static final int K = 10;
@@ -58,9 +66,19 @@ class AllocationTest {
     private static final int MEMORIES = 1_000;
     private static final int GATHERED = 300;
 
-    private static final ReferenceKernels KERNEL = new ReferenceKernels();
+    /** The kernel under test. */
+    enum Kernel {
+        REFERENCE(new ReferenceKernels()), VECTOR(VectorSupport.create());
+
+        final KernelService service;
+        KernelWorkspace workspace;
+
+        Kernel(KernelService service) {
+            this.service = service;
+        }
+    }
+
     private static Arena arena;
-    private static KernelWorkspace workspace;
     private static CsrGraph graph;
     private static MemorySegment queries;
     private static MemorySegment matrix;
@@ -86,63 +104,63 @@ class AllocationTest {
     enum EntryPoint {
         COSINE {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.cosine(w, queries, DIMENSIONS, matrix, 0, ROWS, norms, scores);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.cosine(w, queries, DIMENSIONS, matrix, 0, ROWS, norms, scores);
             }
         },
         COSINE_RANGE {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.cosine(w, queries, DIMENSIONS, matrix, 50, 100, null, scores);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.cosine(w, queries, DIMENSIONS, matrix, 50, 100, null, scores);
             }
         },
         TOP_K {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.cosineTopK(w, queries, 1, DIMENSIONS, matrix, 0, ROWS, null, K, topIndex, topScore);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.cosineTopK(w, queries, 1, DIMENSIONS, matrix, 0, ROWS, null, K, topIndex, topScore);
             }
         },
         TOP_K_BATCH {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.cosineTopK(w, queries, QUERIES, DIMENSIONS, matrix, 10, ROWS - 10, norms, K, topIndex,
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.cosineTopK(w, queries, QUERIES, DIMENSIONS, matrix, 10, ROWS - 10, norms, K, topIndex,
                         topScore);
             }
         },
         SPREAD {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.spread(w, graph, seedNodes, seedActivations, 3, SPREAD_PARAMS, activation, firstHop);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.spread(w, graph, seedNodes, seedActivations, 3, SPREAD_PARAMS, activation, firstHop);
             }
         },
         SPREAD_SPARSE {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.spreadSparse(w, graph, seedNodes, seedActivations, 3, SPREAD_PARAMS, reachedNodes, activation,
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.spreadSparse(w, graph, seedNodes, seedActivations, 3, SPREAD_PARAMS, reachedNodes, activation,
                         firstHop, NODES);
             }
         },
         DECAY {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.decay(w, strength, ageSeconds, accessCount, MEMORIES, DECAY_PARAMS, decayed);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.decay(w, strength, ageSeconds, accessCount, MEMORIES, DECAY_PARAMS, decayed);
             }
         },
         DECAY_IN_PLACE {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.decay(w, decayed, ageSeconds, null, MEMORIES, DECAY_PARAMS, decayed);
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.decay(w, decayed, ageSeconds, null, MEMORIES, DECAY_PARAMS, decayed);
             }
         },
         DECAY_GATHER {
             @Override
-            void call(KernelWorkspace w) {
-                KERNEL.decayGather(w, indices, GATHERED, MEMORIES, strength, lastAccessSeconds, accessCount,
+            void call(KernelService kernel, KernelWorkspace w) {
+                kernel.decayGather(w, indices, GATHERED, MEMORIES, strength, lastAccessSeconds, accessCount,
                         1.7e9 + 5e6, DECAY_PARAMS, decayed);
             }
         };
 
-        abstract void call(KernelWorkspace w);
+        abstract void call(KernelService kernel, KernelWorkspace w);
     }
 
     /** Whether the call gets the caller's workspace or borrows one from the pool. */
@@ -160,7 +178,9 @@ class AllocationTest {
                 + " comment): with background compilation its result depends on the compiler threads' timing");
         Random random = new Random(71);
         arena = Arena.ofShared();
-        workspace = KERNEL.newWorkspace();
+        for (Kernel kernel : Kernel.values()) {
+            kernel.workspace = kernel.service.newWorkspace();
+        }
         queries = gaussians(random, QUERIES * DIMENSIONS);
         matrix = gaussians(random, ROWS * DIMENSIONS);
         norms = arena.allocate(JAVA_FLOAT, ROWS);
@@ -213,37 +233,44 @@ class AllocationTest {
     @AfterAll
     static void freeInputs() {
         graph.close();
-        workspace.close();
+        for (Kernel kernel : Kernel.values()) {
+            kernel.workspace.close();
+        }
         arena.close();
     }
 
     /** The bytes this thread allocates while making {@code calls} calls; the same loop for warm-up and measuring. */
-    private static long allocatedBy(EntryPoint entryPoint, KernelWorkspace w, int calls) {
+    private static long allocatedBy(KernelService kernel, EntryPoint entryPoint, KernelWorkspace w, int calls) {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < calls; i++) {
-            entryPoint.call(w);
+            entryPoint.call(kernel, w);
         }
         return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(EntryPoint.class)
-    void aWarmCallWithTheCallersWorkspaceAllocatesNothing(EntryPoint entryPoint) {
-        assertWarmCallsAllocateNothing(entryPoint, Scratch.OWN_WORKSPACE);
+    static Stream<Arguments> calls() {
+        return Arrays.stream(Kernel.values())
+                .flatMap(kernel -> Arrays.stream(EntryPoint.values()).map(entryPoint -> Arguments.of(kernel, entryPoint)));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(EntryPoint.class)
-    void aWarmCallWithThePoolsWorkspaceAllocatesNothing(EntryPoint entryPoint) {
-        assertWarmCallsAllocateNothing(entryPoint, Scratch.POOL);
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("calls")
+    void aWarmCallWithTheCallersWorkspaceAllocatesNothing(Kernel kernel, EntryPoint entryPoint) {
+        assertWarmCallsAllocateNothing(kernel, entryPoint, Scratch.OWN_WORKSPACE);
     }
 
-    private static void assertWarmCallsAllocateNothing(EntryPoint entryPoint, Scratch scratch) {
-        KernelWorkspace w = scratch == Scratch.OWN_WORKSPACE ? workspace : null;
-        allocatedBy(entryPoint, w, WARM_UP_CALLS);
-        long counterCost = allocatedBy(entryPoint, w, 0);
-        long allocated = allocatedBy(entryPoint, w, MEASURED_CALLS) - counterCost;
-        assertEquals(0, allocated, () -> entryPoint + " with " + scratch + ": " + MEASURED_CALLS + " warm calls"
-                + " allocated " + allocated + " bytes (the counter itself costs " + counterCost + ")");
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("calls")
+    void aWarmCallWithThePoolsWorkspaceAllocatesNothing(Kernel kernel, EntryPoint entryPoint) {
+        assertWarmCallsAllocateNothing(kernel, entryPoint, Scratch.POOL);
+    }
+
+    private static void assertWarmCallsAllocateNothing(Kernel kernel, EntryPoint entryPoint, Scratch scratch) {
+        KernelWorkspace w = scratch == Scratch.OWN_WORKSPACE ? kernel.workspace : null;
+        allocatedBy(kernel.service, entryPoint, w, WARM_UP_CALLS);
+        long counterCost = allocatedBy(kernel.service, entryPoint, w, 0);
+        long allocated = allocatedBy(kernel.service, entryPoint, w, MEASURED_CALLS) - counterCost;
+        assertEquals(0, allocated, () -> kernel + " " + entryPoint + " with " + scratch + ": " + MEASURED_CALLS
+                + " warm calls allocated " + allocated + " bytes (the counter itself costs " + counterCost + ")");
     }
 }

@@ -17,12 +17,18 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 import engram.api.TopK;
 
 /** A batch of queries gives each query exactly what a call with that query alone gives: rows and score bits. */
 class BatchedTopKTest {
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorBatchedTopKTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     private static int[] bits(float[] values) {
         int[] bits = new int[values.length];

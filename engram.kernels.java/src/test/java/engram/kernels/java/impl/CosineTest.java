@@ -16,7 +16,12 @@ import engram.api.KernelService;
 
 class CosineTest {
     private static final double TOLERANCE = 1e-6;
-    private final KernelService kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorCosineTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     /** Each score within the contract's 1e-6 of the exact one; NaN exactly where the exact score is NaN. */
     private static void assertClose(double[] expected, float[] actual, String what) {

@@ -24,7 +24,12 @@ class DecayTest {
             new DecayCurve.PowerLaw(100, 0.5), new DecayCurve.TwoComponent(100, 1_000, 1, 5),
             new DecayCurve.Ebbinghaus(1, 1));
 
-    private final KernelService kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorDecayTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     /**
      * The contract's tolerance: within 1e-6 of the exact value, relative to it, or below the

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 
 /**
@@ -31,7 +32,12 @@ class GatherDecayTest {
     private static final List<DecayCurve> CURVES = List.of(new DecayCurve.Exponential(), new DecayCurve.PowerLaw(),
             new DecayCurve.TwoComponent(), new DecayCurve.Ebbinghaus(), new DecayCurve.TwoComponent(100, 1_000, 1, 5));
 
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorGatherDecayTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     @Test
     void equalsDecayOfTheGatheredValues() {

@@ -29,11 +29,22 @@ class KnownAnswersTest {
 
     @Test
     void referenceKernelsPassEveryKnownAnswer() {
-        List<SelfTestResult> results = KnownAnswers.run(new ReferenceKernels());
+        assertEveryKnownAnswerPasses(new ReferenceKernels(), "reference");
+    }
+
+    @Test
+    void theVectorApiKernelPassesEveryKnownAnswer() {
+        try (ClosableKernelService kernel = VectorSupport.create()) {
+            assertEveryKnownAnswerPasses(kernel, "java");
+        }
+    }
+
+    private static void assertEveryKnownAnswerPasses(KernelService kernel, String name) {
+        List<SelfTestResult> results = KnownAnswers.run(kernel);
         assertEquals(11, results.size(), "every entry point, a reused workspace and the out-of-range values");
         for (SelfTestResult result : results) {
             assertTrue(result.passed(), result.test() + ": " + result.detail());
-            assertEquals("java", result.kernel());
+            assertEquals(name, result.kernel());
             assertEquals("as expected", result.detail());
         }
         assertTrue(KnownAnswers.allPassed(results));

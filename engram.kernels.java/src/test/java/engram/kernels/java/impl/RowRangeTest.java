@@ -16,6 +16,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 
 /**
@@ -24,7 +25,12 @@ import engram.api.KernelWorkspace;
  * and norms indexed by row number.
  */
 class RowRangeTest {
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorRowRangeTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     private static int[] bits(float[] values) {
         int[] bits = new int[values.length];

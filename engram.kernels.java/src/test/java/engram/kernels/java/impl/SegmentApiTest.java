@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 import engram.api.ReachedNodes;
 import engram.api.SpreadParams;
@@ -32,7 +33,12 @@ import engram.api.TopK;
  * outputs.
  */
 class SegmentApiTest {
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorSegmentApiTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
     private final KernelWorkspace workspace = kernel.newWorkspace();
 
     @AfterEach

@@ -20,6 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import engram.api.CsrGraph;
+import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 import engram.api.ReachedNodes;
 import engram.api.SpreadParams;
@@ -31,7 +32,12 @@ import engram.api.SpreadResult;
  * smaller, the first {@code capacity} of them, and the count of all.
  */
 class SparseSpreadTest {
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorSparseSpreadTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     /** The dense result restricted to its activated nodes, in activation order. */
     private static ReachedNodes expectedFrom(Oracle.Spread dense, int capacity) {

@@ -19,7 +19,12 @@ import engram.api.SpreadResult;
  * are exact in float32) and against {@link Oracle#spread}, bit for bit.
  */
 class SpreadTest {
-    private final KernelService kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorSpreadTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     /** Hop factors of 1: only the edge weights scale the energy. */
     private static SpreadParams flat(int maxDepth, double threshold) {

@@ -16,7 +16,12 @@ import engram.api.KernelService;
 import engram.api.TopK;
 
 class TopKTest {
-    private final KernelService kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorTopKTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
 
     // Scores against (1, 0): 1, 0, 0.7071, 1, -1, 0.7071.
     private static final float[] QUERY = {1, 0};

@@ -28,6 +28,7 @@ import engram.api.ArenaMetrics;
 import engram.api.CsrGraph;
 import engram.api.DecayCurve;
 import engram.api.DecayParams;
+import engram.api.KernelService;
 import engram.api.KernelUnavailableException;
 import engram.api.KernelWorkspace;
 import engram.api.OverflowStrategy;
@@ -43,7 +44,17 @@ import engram.api.WorkspaceOptions;
  * the component is deactivated. A call refused for its workspace writes nothing.
  */
 class WorkspaceTest {
-    private final ReferenceKernels kernel = new ReferenceKernels();
+    final KernelService kernel = newKernel();
+
+    /** The kernel under test: the reference here, the Vector API kernel in {@code VectorWorkspaceTest}. */
+    KernelService newKernel() {
+        return new ReferenceKernels();
+    }
+
+    /** Stops a kernel that {@link #newKernel()} made, as its bundle's stop does. */
+    void stop(KernelService stopping) {
+        ((ReferenceKernels) stopping).deactivate();
+    }
 
     /** White box: every entry of the node tables is clean, as each call must leave it. */
     private static void assertClean(JavaWorkspace w, String what) {
@@ -333,7 +344,7 @@ class WorkspaceTest {
 
     @Test
     void aWorkspaceOfAnotherInstanceIsRefused() {
-        ReferenceKernels other = new ReferenceKernels();
+        KernelService other = newKernel();
         try (KernelWorkspace foreign = other.newWorkspace(); Arena arena = Arena.ofConfined()) {
             MemorySegment strength = nativeFloats(arena, 0.5f);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernel.decay(foreign,
@@ -440,9 +451,9 @@ class WorkspaceTest {
     @Test
     void aCallOnAStoppedKernelWritesNothingARetryReads() {
         float[] strengths = {0.9f, 0.5f};
-        ReferenceKernels stopping = new ReferenceKernels();
+        KernelService stopping = newKernel();
         KernelWorkspace workspace = stopping.newWorkspace();
-        stopping.deactivate();
+        stop(stopping);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment strength = nativeFloats(arena, strengths);
             assertThrows(KernelUnavailableException.class, () -> stopping.decay(workspace, strength,
@@ -460,7 +471,7 @@ class WorkspaceTest {
         try (KernelWorkspace a = kernel.newWorkspace(); Arena arena = Arena.ofConfined()) {
             assertEquals(List.of("workspace-1", "workspace-2"), names(kernel.arenaMetrics()));
             assertEquals(WorkspaceOptions.ofMebibytes(8, OverflowStrategy.ERROR), b.options());
-            assertEquals(ReferenceKernels.ID, a.kernelId());
+            assertEquals(kernel.info().id(), a.kernelId());
             MemorySegment strength = nativeFloats(arena, 0.5f);
             for (int i = 0; i < 3; i++) {
                 kernel.decay(a, strength, nativeFloats(arena, 1f), null, 1, DecayParams.of(new DecayCurve.PowerLaw()),
@@ -472,7 +483,7 @@ class WorkspaceTest {
             assertEquals(List.of("pool-1", "workspace-1", "workspace-2"), names(metrics));
             for (ArenaMetrics m : metrics) {
                 assertEquals("heap", m.memory(), m.workspace());
-                assertEquals(ReferenceKernels.ID, m.kernelId());
+                assertEquals(kernel.info().id(), m.kernelId());
                 assertEquals(0, m.overflows(), "heap scratch never overflows");
                 assertEquals(0, m.fallbackBytes());
             }
@@ -498,13 +509,13 @@ class WorkspaceTest {
 
     @Test
     void deactivationFreesEveryWorkspace() {
-        ReferenceKernels stopping = new ReferenceKernels();
+        KernelService stopping = newKernel();
         KernelWorkspace own = stopping.newWorkspace();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = garbage(arena, 1);
             stopping.cosine(null, nativeFloats(arena, 1f), 1, nativeFloats(arena, 1f), 0, 1, null, out);
             assertEquals(2, stopping.arenaMetrics().size(), "its own and the pool's");
-            stopping.deactivate();
+            stop(stopping);
             assertEquals(List.of(), stopping.arenaMetrics());
             assertFalse(own.isOpen());
             out.setAtIndex(JAVA_INT, 0, GARBAGE);
@@ -514,7 +525,7 @@ class WorkspaceTest {
                     stopping::newWorkspace);
             for (Executable call : calls) {
                 KernelUnavailableException e = assertThrows(KernelUnavailableException.class, call);
-                assertTrue(e.getMessage().contains(ReferenceKernels.ID), e.getMessage());
+                assertTrue(e.getMessage().contains(stopping.info().id()), e.getMessage());
             }
             assertEquals(GARBAGE, out.getAtIndex(JAVA_INT, 0), "nothing written");
             assertEquals(List.of(), stopping.arenaMetrics(), "nothing made while stopped is kept");
