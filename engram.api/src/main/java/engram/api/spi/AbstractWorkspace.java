@@ -85,6 +85,11 @@ public abstract class AbstractWorkspace implements KernelWorkspace {
         return now == IDLE || now == BUSY;
     }
 
+    /** Whether a call holds it now (between {@link #enter()} and {@link #exit()}). */
+    public final boolean isBusy() {
+        return state.get() == BUSY;
+    }
+
     /** Whether its kernel freed it on stopping. */
     public final boolean isClosedByStop() {
         return !isOpen() && closedByStop;

@@ -166,6 +166,23 @@ public final class Workspaces<W extends AbstractWorkspace> {
         return metrics;
     }
 
+    /**
+     * How many of this kernel's workspaces a call holds now. A kernel that marks itself
+     * stopping and then waits until this is 0 knows that no call it admitted still runs, if
+     * each call takes its workspace ({@link #take}) before it reads the stopping mark: the
+     * workspace's state and the mark are both volatile, so either the call sees the mark or
+     * this sees the call.
+     */
+    public int busyCount() {
+        int busy = 0;
+        for (W workspace : open) {
+            if (workspace.isBusy()) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
     /** The number of open workspaces, the pool's included. */
     public int openCount() {
         return open.size();

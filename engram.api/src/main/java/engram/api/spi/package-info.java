@@ -4,7 +4,7 @@
  * calls without a workspace borrow from). Callers of the kernels need none of it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package engram.api.spi;
 
 import org.osgi.annotation.bundle.Export;

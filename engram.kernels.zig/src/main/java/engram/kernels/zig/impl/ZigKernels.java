@@ -323,13 +323,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
             throw new IllegalArgumentException("graph " + graph + " was closed; spread over an open graph");
         }
         try (HeapStaging s = HeapStaging.forMode(mode)) {
-            writeSpreadParams(w.spreadParams, params);
+            if (w.writtenSpreadParams != params) {
+                writeSpreadParams(w.spreadParams, params);
+                w.writtenSpreadParams = params;
+            }
             MethodHandle handle = mode == HeapStaging.CRITICAL ? library.spreadHeap : library.spread;
             int status = (int) handle.invokeExact(w.arena, graph.nodeCount(), (long) graph.edgeCount(),
                     graph.offsets(), graph.targets(), graph.weights(), HeapStaging.in(s, seedNodes),
-                    HeapStaging.in(s, seedActivations), seedCount, w.spreadParams, outputMode, capacity,
+                    HeapStaging.in(s, seedActivations), seedCount, w.spreadParamsAddress, outputMode, capacity,
                     HeapStaging.out(s, outNodes), HeapStaging.out(s, outActivation), HeapStaging.out(s, outFirstHop),
-                    w.reachedCount);
+                    w.reachedCountAddress);
             check(status, w, "spread");
             HeapStaging.copyBack(s);
             return w.reachedCount.get(JAVA_INT, 0);
@@ -364,10 +367,13 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         int mode = HeapStaging.mode(16L * count, strength, ageSeconds, accessOrNull, out, null);
         ZigWorkspace w = enter(workspace);
         try (HeapStaging s = HeapStaging.forMode(mode)) {
-            writeDecayParams(w.decayParams, params);
+            if (w.writtenDecayParams != params) {
+                writeDecayParams(w.decayParams, params);
+                w.writtenDecayParams = params;
+            }
             MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayHeap : library.decay;
             int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, strength), HeapStaging.in(s, ageSeconds),
-                    HeapStaging.in(s, accessOrNull), (long) count, w.decayParams, HeapStaging.out(s, out));
+                    HeapStaging.in(s, accessOrNull), (long) count, w.decayParamsAddress, HeapStaging.out(s, out));
             check(status, w, "decay");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
@@ -391,11 +397,14 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         int mode = HeapStaging.mode(touched, indices, strength, lastAccessSeconds, accessOrNull, out);
         ZigWorkspace w = enter(workspace);
         try (HeapStaging s = HeapStaging.forMode(mode)) {
-            writeDecayParams(w.decayParams, params);
+            if (w.writtenDecayParams != params) {
+                writeDecayParams(w.decayParams, params);
+                w.writtenDecayParams = params;
+            }
             MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayGatherHeap : library.decayGather;
             int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, indices), (long) count,
                     (long) memoryCount, HeapStaging.in(s, strength), HeapStaging.in(s, lastAccessSeconds),
-                    HeapStaging.in(s, accessOrNull), nowSeconds, w.decayParams, HeapStaging.out(s, out));
+                    HeapStaging.in(s, accessOrNull), nowSeconds, w.decayParamsAddress, HeapStaging.out(s, out));
             check(status, w, "decayGather");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
@@ -439,32 +448,61 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         }
     }
 
-    private void enterGate() {
+    private void checkServing() {
         if (library == null) {
             throw new KernelUnavailableException("the Zig kernels are not loaded: " + unavailableReason);
         }
         if (withdrawnReason != null) {
             throw new KernelUnavailableException("the Zig kernels withdrew: " + withdrawnReason);
         }
+    }
+
+    private static KernelUnavailableException stopping() {
+        return new KernelUnavailableException("the Zig kernels are stopping; retry on another kernel");
+    }
+
+    /** Takes a counted lease, for a use of the library without a workspace (making one). */
+    private void enterGate() {
+        checkServing();
         if (!gate.enter()) {
-            throw new KernelUnavailableException("the Zig kernels are stopping; retry on another kernel");
+            throw stopping();
         }
     }
 
-    /** Takes a lease and the call's workspace (the caller's, or one borrowed for the call). */
+    /**
+     * Takes the call's workspace and admits the call unless the kernel is stopping.
+     *
+     * <p>A workspace of the caller's is taken first (a compare-and-set on its state) and the gate
+     * read after it, without a lease: a stop marks the gate closed and then waits until no
+     * workspace is held, and both marks are volatile, so either the stop sees this call or the
+     * call sees the stop. A call that sees it gives the workspace back untouched (the stop frees
+     * it). A borrowed workspace may have to be made, which uses the library, so that path takes
+     * a counted lease first, as {@link #newWorkspace} does.
+     */
     private ZigWorkspace enter(KernelWorkspace given) {
-        enterGate();
-        try {
-            return workspaces.take(given);
-        } catch (RuntimeException | Error e) {
-            gate.exit();
-            throw e;
+        if (given == null) {
+            enterGate();
+            try {
+                return workspaces.take(null);
+            } catch (RuntimeException | Error e) {
+                gate.exit();
+                throw e;
+            }
         }
+        checkServing();
+        ZigWorkspace w = workspaces.take(given);
+        if (gate.isClosed()) {
+            w.exit();
+            throw stopping();
+        }
+        return w;
     }
 
     private void exit(ZigWorkspace w, KernelWorkspace given) {
         workspaces.release(given, w);
-        gate.exit();
+        if (given == null) {
+            gate.exit();
+        }
     }
 
     private static KernelFailureException failed(String kernel, Throwable cause) {
@@ -536,7 +574,7 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         boolean interrupted = false;
         while (true) {
             try {
-                gate.closeAndDrain(5_000, inFlight -> LOG.log(System.Logger.Level.INFO,
+                gate.closeAndDrain(5_000, workspaces::busyCount, inFlight -> LOG.log(System.Logger.Level.INFO,
                         "waiting for " + inFlight + " Zig kernel call(s) in flight to finish"));
                 break;
             } catch (InterruptedException e) {
@@ -545,6 +583,17 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         }
         if (library != null) {
             int freed = workspaces.closeAll();
+            // A call that took its own workspace as the gate closed gives it back without
+            // freeing it (see enter); closeAll skips a workspace held at that moment, so free
+            // those too before the library goes.
+            while (workspaces.openCount() > 0) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                freed += workspaces.closeAll();
+            }
             long[] totals = totals();
             closeReport = new CloseReport(freed, totals[0], totals[1]);
             if (ownsLibrary) {
