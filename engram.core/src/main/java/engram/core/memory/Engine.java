@@ -1,0 +1,525 @@
+package engram.core.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import engram.api.CsrGraph;
+import engram.api.DecayCurve;
+import engram.api.KernelService;
+import engram.api.SpreadParams;
+import engram.api.memory.Cue;
+import engram.api.memory.ForgetMode;
+import engram.api.memory.Memory;
+import engram.api.memory.MemoryEngine;
+import engram.api.memory.NewMemory;
+import engram.api.memory.RecallMode;
+import engram.api.memory.RecallOptions;
+import engram.api.memory.Recalled;
+import engram.api.memory.SpaceInfo;
+import engram.api.memory.SpaceStats;
+import engram.api.memory.UnknownMemoryException;
+import engram.api.memory.UnknownSpaceException;
+
+/**
+ * The memory engine over one {@link KernelService} (in OSGi, the router): spaces in memory,
+ * embeddings in off-heap slabs, links in CSR snapshots merged every
+ * {@value #MERGE_EVERY_MILLIS} ms by a background thread (or at {@link #flush}).
+ *
+ * <p>Not durable yet: the store of record (SQLite) is not built; see the closing note of the
+ * engine's issue.
+ */
+public final class Engine implements MemoryEngine, AutoCloseable {
+    /** How often the background thread merges new links into the snapshots recalls read. */
+    static final long MERGE_EVERY_MILLIS = 50;
+    /** The most activated nodes a spread returns before it is run again with more room. */
+    private static final int FIRST_CAPACITY = 4_096;
+
+    private final KernelService kernels;
+    private final LongSupplier clock;
+    private final Map<String, Space> spaces = new ConcurrentSkipListMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final ScheduledExecutorService merger;
+
+    /** An engine on {@code kernels}, reading the time from the system clock. */
+    public Engine(KernelService kernels) {
+        this(kernels, System::currentTimeMillis);
+    }
+
+    Engine(KernelService kernels, LongSupplier clock) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("kernels is null; give the KernelRouter (or any KernelService)");
+        }
+        this.kernels = kernels;
+        this.clock = clock;
+        this.merger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "engram-link-merger");
+            t.setDaemon(true);
+            return t;
+        });
+        merger.scheduleWithFixedDelay(this::mergeAll, MERGE_EVERY_MILLIS, MERGE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void mergeAll() {
+        for (Space space : spaces.values()) {
+            if (space.links.pending() > 0 && space.lock.tryLock()) {
+                try {
+                    space.links.merge(space.slab.rows());
+                } catch (RuntimeException e) {
+                    System.getLogger("engram.core.memory").log(System.Logger.Level.WARNING, "merging the links of"
+                            + " space " + space.info.name() + " failed; recalls keep the last graph: " + e);
+                } finally {
+                    space.lock.unlock();
+                }
+            }
+        }
+    }
+
+    @Override
+    public SpaceInfo createSpace(String name, int dimensions) {
+        return createSpace(name, dimensions, new DecayCurve.TwoComponent());
+    }
+
+    @Override
+    public SpaceInfo createSpace(String name, int dimensions, DecayCurve curve) {
+        SpaceInfo info = new SpaceInfo(name, dimensions, curve);
+        Space space = new Space(info);
+        if (spaces.putIfAbsent(name, space) != null) {
+            throw new IllegalArgumentException("a memory space \"" + name + "\" exists already; pick another name,"
+                    + " or drop it first");
+        }
+        return info;
+    }
+
+    @Override
+    public List<SpaceInfo> spaces() {
+        return spaces.values().stream().map(s -> s.info).toList();
+    }
+
+    @Override
+    public boolean dropSpace(String name) {
+        SpaceInfo.requireName(name);
+        Space space = spaces.remove(name);
+        if (space == null) {
+            return false;
+        }
+        space.drop();
+        return true;
+    }
+
+    private Space space(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("space is null; name a memory space");
+        }
+        Space space = spaces.get(name);
+        if (space == null) {
+            throw new UnknownSpaceException(name);
+        }
+        return space;
+    }
+
+    @Override
+    public long remember(String space, NewMemory memory) {
+        return rememberAll(space, List.of(memory))[0];
+    }
+
+    @Override
+    public long[] rememberAll(String spaceName, List<NewMemory> memories) {
+        Space space = space(spaceName);
+        if (memories == null || memories.isEmpty()) {
+            throw new IllegalArgumentException("memories is " + (memories == null ? "null" : "empty")
+                    + "; give at least one NewMemory");
+        }
+        int d = space.info.dimensions();
+        float[][] embeddings = new float[memories.size()][];
+        for (int i = 0; i < memories.size(); i++) {
+            NewMemory m = memories.get(i);
+            if (m == null) {
+                throw new IllegalArgumentException("memories[" + i + "] is null");
+            }
+            embeddings[i] = m.embedding();
+            if (embeddings[i].length != d) {
+                throw new IllegalArgumentException("memories[" + i + "] has an embedding of " + embeddings[i].length
+                        + " values; space \"" + spaceName + "\" holds embeddings of " + d);
+            }
+        }
+        long now = clock.getAsLong();
+        long[] out = new long[memories.size()];
+        space.lock.lock();
+        try {
+            int first = space.slab.rows();
+            space.rows.ensure(first + memories.size());
+            for (int i = 0; i < memories.size(); i++) {
+                NewMemory m = memories.get(i);
+                int row = first + i;
+                Rows.Chunk chunk = space.rows.chunkOf(row);
+                int slot = Rows.slot(row);
+                long id = ids.incrementAndGet();
+                long created = m.createdMillis() == NewMemory.NOW ? now : m.createdMillis();
+                chunk.ids[slot] = id;
+                chunk.contents[slot] = m.content();
+                chunk.strengths[slot] = m.strength();
+                chunk.createdMillis[slot] = created;
+                chunk.lastAccessMillis[slot] = created;
+                chunk.accessCounts[slot] = 0;
+                chunk.metadata[slot] = m.metadata();
+                chunk.states[slot] = Rows.LIVE;
+                out[i] = id;
+            }
+            space.slab.append(embeddings);
+            for (int i = 0; i < out.length; i++) {
+                space.rowOfId.put(out[i], first + i);
+            }
+        } finally {
+            space.lock.unlock();
+        }
+        return out;
+    }
+
+    @Override
+    public void link(String spaceName, long from, long to, float weight) {
+        Space space = space(spaceName);
+        if (!(weight >= 0f && weight <= 1f)) {
+            throw new IllegalArgumentException("weight is " + weight + "; a link's weight must be in [0, 1]");
+        }
+        space.lock.lock();
+        try {
+            int fromRow = liveOrSuppressedRow(space, from, "(the link's source)");
+            int toRow = liveOrSuppressedRow(space, to, "(the link's target)");
+            space.links.put(fromRow, toRow, weight);
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    private static int liveOrSuppressedRow(Space space, long id, String role) {
+        int row = space.rowOf(id, "is not there " + role);
+        if (space.rows.state(row) == Rows.DELETED) {
+            throw new UnknownMemoryException(space.info.name(), id, "was deleted " + role);
+        }
+        return row;
+    }
+
+    @Override
+    public void flush(String spaceName) {
+        Space space = space(spaceName);
+        space.lock.lock();
+        try {
+            space.links.merge(space.slab.rows());
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    @Override
+    public void forget(String spaceName, long id, ForgetMode mode) {
+        Space space = space(spaceName);
+        if (mode == null) {
+            throw new IllegalArgumentException("mode is null; use ForgetMode.SUPPRESS or DELETE");
+        }
+        space.lock.lock();
+        try {
+            int row = liveOrSuppressedRow(space, id, "");
+            Rows.Chunk chunk = space.rows.chunkOf(row);
+            int slot = Rows.slot(row);
+            byte before = chunk.states[slot];
+            if (mode == ForgetMode.DELETE) {
+                chunk.states[slot] = Rows.DELETED;
+                chunk.contents[slot] = null;
+                chunk.metadata[slot] = null;
+                space.rowOfId.remove(id);
+                space.links.removeAll(row);
+                if (before == Rows.SUPPRESSED) {
+                    space.suppressed--;
+                } else {
+                    space.excluded++;
+                }
+            } else if (before == Rows.LIVE) {
+                chunk.states[slot] = Rows.SUPPRESSED;
+                space.suppressed++;
+                space.excluded++;
+            }
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Memory> get(String spaceName, long id) {
+        Space space = space(spaceName);
+        space.lock.lock();
+        try {
+            Integer row = space.rowOfId.get(id);
+            if (row == null) {
+                return Optional.empty();
+            }
+            Rows.Chunk c = space.rows.chunkOf(row);
+            int s = Rows.slot(row);
+            return Optional.of(new Memory(id, spaceName, c.contents[s], space.slab.read(row), c.strengths[s],
+                    c.createdMillis[s], c.lastAccessMillis[s], c.accessCounts[s], c.metadata[s],
+                    c.states[s] == Rows.SUPPRESSED));
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    @Override
+    public SpaceStats stats(String spaceName) {
+        Space space = space(spaceName);
+        space.lock.lock();
+        try {
+            Links.Snapshot snapshot = space.links.snapshot();
+            CsrGraph graph = snapshot.graph();
+            long graphBytes = ((long) graph.nodeCount() + 1) * Integer.BYTES + (long) graph.edgeCount() * 8;
+            Map<String, Long> calls = new LinkedHashMap<>();
+            calls.put("cosineTopK", space.similarityCalls.get());
+            calls.put("spreadSparse", space.spreadCalls.get());
+            calls.put("decay", space.decayCalls.get());
+            long memories = space.rowOfId.size() - (long) space.suppressed;
+            return new SpaceStats(spaceName, space.info.dimensions(), memories, space.suppressed, space.links.count(),
+                    space.links.pending(), space.slab.bytes(), graphBytes,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - snapshot.madeNanos()), space.recalls.get(),
+                    calls);
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Recalled> recall(String spaceName, Cue cue, RecallOptions options) {
+        Space space = space(spaceName);
+        if (cue == null) {
+            throw new IllegalArgumentException("cue is null; give Cue.of(embedding) or Cue.like(id)");
+        }
+        RecallOptions o = options == null ? RecallOptions.DEFAULT : options;
+        long now = o.nowMillis() == RecallOptions.NOW ? clock.getAsLong() : o.nowMillis();
+        if (!space.enter()) {
+            throw new UnknownSpaceException(spaceName);
+        }
+        try {
+            space.recalls.incrementAndGet();
+            int likeRow = -1;
+            float[] query;
+            switch (cue) {
+                case Cue.Embedding e -> {
+                    query = e.embedding();
+                    if (query.length != space.info.dimensions()) {
+                        throw new IllegalArgumentException("the cue has " + query.length + " values; space \""
+                                + spaceName + "\" holds embeddings of " + space.info.dimensions());
+                    }
+                }
+                case Cue.Like like -> {
+                    likeRow = space.rowOf(like.id(), "is not there (the cue)");
+                    query = space.slab.read(likeRow);
+                }
+            }
+            Slab.View view = space.slab.view();
+            List<Seed> seeds = similar(space, view, query, o, likeRow);
+            List<Recalled> results = o.mode() == RecallMode.SIMILARITY ? bySimilarity(space, seeds, o)
+                    : bySpreading(space, seeds, o, now, likeRow);
+            touch(space, results, now);
+            return results;
+        } finally {
+            space.exit();
+        }
+    }
+
+    /** A seed: a row and its similarity to the cue. */
+    private record Seed(int row, float similarity) {
+    }
+
+    private static final Comparator<Seed> BEST_SEED = Comparator.comparingDouble((Seed s) -> -s.similarity())
+            .thenComparingInt(Seed::row);
+
+    /** The {@code o.seeds()} live rows most similar to the query, with similarity >= minSimilarity. */
+    private List<Seed> similar(Space space, Slab.View view, float[] query, RecallOptions o, int likeRow) {
+        List<Seed> found = new ArrayList<>();
+        int d = space.info.dimensions();
+        MemorySegment querySegment = MemorySegment.ofArray(query);
+        int extra = space.excluded + (likeRow >= 0 ? 1 : 0);
+        for (int c = 0; c < view.chunkCount(); c++) {
+            int rows = view.rowsIn(c);
+            int k = Math.min(rows, o.seeds() + extra);
+            int[] index = new int[k];
+            float[] score = new float[k];
+            Slab.Chunk chunk = view.chunks()[c];
+            kernels.cosineTopK(null, querySegment, 1, d, chunk.rows(), 0, rows, chunk.norms(), k,
+                    MemorySegment.ofArray(index), MemorySegment.ofArray(score));
+            space.similarityCalls.incrementAndGet();
+            int base = c * Slab.CHUNK_ROWS;
+            for (int i = 0; i < k; i++) {
+                int row = base + index[i];
+                if (row != likeRow && score[i] >= o.minSimilarity() && space.rows.state(row) == Rows.LIVE) {
+                    found.add(new Seed(row, score[i]));
+                }
+            }
+        }
+        found.sort(BEST_SEED);
+        return found.size() > o.seeds() ? List.copyOf(found.subList(0, o.seeds())) : found;
+    }
+
+    private static List<Recalled> bySimilarity(Space space, List<Seed> seeds, RecallOptions o) {
+        List<Recalled> out = new ArrayList<>();
+        for (Seed s : seeds.subList(0, Math.min(seeds.size(), o.limit()))) {
+            Rows.Chunk c = space.rows.chunkOf(s.row());
+            int slot = Rows.slot(s.row());
+            out.add(new Recalled(c.ids[slot], c.contents[slot], s.similarity(), s.similarity(), s.similarity(), 0,
+                    c.strengths[slot]));
+        }
+        return out;
+    }
+
+    /** What spreading found for one row. */
+    private static final class Reached {
+        final int row;
+        float similarity = Float.NaN;
+        float activation;
+        int firstHop;
+
+        Reached(int row) {
+            this.row = row;
+        }
+    }
+
+    private List<Recalled> bySpreading(Space space, List<Seed> seeds, RecallOptions o, long now, int likeRow) {
+        Map<Integer, Reached> reached = new HashMap<>();
+        Links.Snapshot snapshot = holdSnapshot(space);
+        CsrGraph graph = snapshot.graph();
+        try {
+            int nodes = graph.nodeCount();
+            int[] seedNodes = new int[seeds.size()];
+            float[] seedActivations = new float[seeds.size()];
+            int inGraph = 0;
+            for (Seed s : seeds) {
+                Reached r = new Reached(s.row());
+                r.similarity = s.similarity();
+                r.activation = Math.max(0f, Math.min(1f, s.similarity()));
+                reached.put(s.row(), r);
+                if (s.row() < nodes && s.similarity() > 0f) {
+                    seedNodes[inGraph] = s.row();
+                    seedActivations[inGraph] = r.activation;
+                    inGraph++;
+                }
+            }
+            if (inGraph > 0) {
+                spread(space, graph, Arrays.copyOf(seedNodes, inGraph), Arrays.copyOf(seedActivations, inGraph), o,
+                        reached);
+            }
+        } finally {
+            graph.release();
+        }
+        List<Reached> candidates = new ArrayList<>();
+        for (Reached r : reached.values()) {
+            if (r.row != likeRow && space.rows.state(r.row) == Rows.LIVE && r.activation > 0f) {
+                candidates.add(r);
+            }
+        }
+        int n = candidates.size();
+        if (n == 0) {
+            return List.of();
+        }
+        float[] strength = new float[n];
+        float[] age = new float[n];
+        int[] access = new int[n];
+        for (int i = 0; i < n; i++) {
+            int row = candidates.get(i).row;
+            Rows.Chunk c = space.rows.chunkOf(row);
+            int slot = Rows.slot(row);
+            strength[i] = c.strengths[slot];
+            age[i] = Math.max(0f, (now - c.lastAccessMillis[slot]) / 1000f);
+            access[i] = c.accessCounts[slot];
+        }
+        float[] strengthNow = new float[n];
+        kernels.decay(null, MemorySegment.ofArray(strength), MemorySegment.ofArray(age),
+                MemorySegment.ofArray(access), n, space.decay, MemorySegment.ofArray(strengthNow));
+        space.decayCalls.incrementAndGet();
+        List<Recalled> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Reached r = candidates.get(i);
+            Rows.Chunk c = space.rows.chunkOf(r.row);
+            int slot = Rows.slot(r.row);
+            out.add(new Recalled(c.ids[slot], c.contents[slot], r.activation * strengthNow[i], r.similarity,
+                    r.activation, r.firstHop, strengthNow[i]));
+        }
+        out.sort(Comparator.comparingDouble((Recalled r) -> -r.score()).thenComparingLong(Recalled::id));
+        return out.size() > o.limit() ? List.copyOf(out.subList(0, o.limit())) : out;
+    }
+
+    /** The space's current snapshot, held for this recall. */
+    private static Links.Snapshot holdSnapshot(Space space) {
+        while (true) {
+            Links.Snapshot snapshot = space.links.snapshot();
+            if (snapshot.graph().acquire()) {
+                return snapshot;
+            }
+        }
+    }
+
+    private void spread(Space space, CsrGraph graph, int[] seedNodes, float[] seedActivations, RecallOptions o,
+            Map<Integer, Reached> reached) {
+        SpreadParams params = SpreadParams.exponential(o.maxDepth(), o.hopRate(), o.threshold());
+        int capacity = Math.min(graph.nodeCount(), FIRST_CAPACITY);
+        while (true) {
+            int[] nodes = new int[capacity];
+            float[] activation = new float[capacity];
+            int[] firstHop = new int[capacity];
+            int activated = kernels.spreadSparse(null, graph, MemorySegment.ofArray(seedNodes),
+                    MemorySegment.ofArray(seedActivations), seedNodes.length, params, MemorySegment.ofArray(nodes),
+                    MemorySegment.ofArray(activation), MemorySegment.ofArray(firstHop), capacity);
+            space.spreadCalls.incrementAndGet();
+            if (activated <= capacity) {
+                for (int i = 0; i < activated; i++) {
+                    Reached r = reached.computeIfAbsent(nodes[i], Reached::new);
+                    r.activation = activation[i];
+                    r.firstHop = firstHop[i];
+                }
+                return;
+            }
+            capacity = activated;
+        }
+    }
+
+    /** A recall's access of what it returned: last access now, one access more. */
+    private static void touch(Space space, List<Recalled> results, long now) {
+        if (results.isEmpty()) {
+            return;
+        }
+        space.lock.lock();
+        try {
+            for (Recalled r : results) {
+                Integer row = space.rowOfId.get(r.id());
+                if (row == null) {
+                    continue;
+                }
+                Rows.Chunk c = space.rows.chunkOf(row);
+                int slot = Rows.slot(row);
+                c.lastAccessMillis[slot] = Math.max(c.lastAccessMillis[slot], now);
+                c.accessCounts[slot] = c.accessCounts[slot] == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                        : c.accessCounts[slot] + 1;
+            }
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    /** Stops the merger and frees every space. */
+    @Override
+    public void close() {
+        merger.shutdownNow();
+        for (String name : List.copyOf(spaces.keySet())) {
+            dropSpace(name);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package engram.core.memory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import engram.api.CsrGraph;
+
+/**
+ * The links of one space, between rows. The maps are the truth and change under the space's
+ * write lock; recalls read an immutable CSR snapshot ({@link #snapshot()}) that
+ * {@link #merge} rebuilds from them, in batches. A recall holds its snapshot from start to
+ * end ({@link CsrGraph#acquire()}), and a replaced snapshot is closed, so it is freed when the
+ * last recall holding it returns.
+ */
+final class Links implements AutoCloseable {
+    /** A graph recalls read: made at {@code madeNanos} over the first {@code graph.nodeCount()} rows. */
+    record Snapshot(CsrGraph graph, long madeNanos) {
+    }
+
+    private final Map<Integer, TreeMap<Integer, Float>> out = new HashMap<>();
+    private final Map<Integer, Set<Integer>> in = new HashMap<>();
+    private long count;
+    private long pending;
+    private volatile Snapshot snapshot = new Snapshot(CsrGraph.empty(0), System.nanoTime());
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Sets the weight of the link {@code from -> to}. Under the write lock. */
+    void put(int from, int to, float weight) {
+        Float before = out.computeIfAbsent(from, f -> new TreeMap<>()).put(to, weight);
+        if (before == null) {
+            in.computeIfAbsent(to, t -> new HashSet<>()).add(from);
+            count++;
+        }
+        pending++;
+    }
+
+    /** Removes every link from or to {@code row}. Under the write lock. */
+    void removeAll(int row) {
+        TreeMap<Integer, Float> targets = out.remove(row);
+        if (targets != null) {
+            for (int to : targets.keySet()) {
+                Set<Integer> sources = in.get(to);
+                if (sources != null) {
+                    sources.remove(row);
+                }
+            }
+            count -= targets.size();
+            pending += targets.size();
+        }
+        Set<Integer> sources = in.remove(row);
+        if (sources != null) {
+            for (int from : sources) {
+                TreeMap<Integer, Float> fromTargets = out.get(from);
+                if (fromTargets != null && fromTargets.remove(row) != null) {
+                    count--;
+                    pending++;
+                }
+            }
+        }
+    }
+
+    long count() {
+        return count;
+    }
+
+    long pending() {
+        return pending;
+    }
+
+    /**
+     * A new snapshot over {@code rows} rows if links changed since the last one or rows were
+     * added; under the write lock. The old snapshot is closed (freed once no recall holds it).
+     */
+    void merge(int rows) {
+        Snapshot old = snapshot;
+        if (pending == 0 && old.graph().nodeCount() == rows) {
+            return;
+        }
+        int[] offsets = new int[rows + 1];
+        int edges = 0;
+        for (int u = 0; u < rows; u++) {
+            TreeMap<Integer, Float> targets = out.get(u);
+            offsets[u] = edges;
+            edges += targets == null ? 0 : targets.size();
+        }
+        offsets[rows] = edges;
+        int[] targets = new int[edges];
+        float[] weights = new float[edges];
+        for (int u = 0; u < rows; u++) {
+            TreeMap<Integer, Float> row = out.get(u);
+            if (row == null) {
+                continue;
+            }
+            int j = offsets[u];
+            for (Map.Entry<Integer, Float> edge : row.entrySet()) {
+                targets[j] = edge.getKey();
+                weights[j] = edge.getValue();
+                j++;
+            }
+        }
+        snapshot = new Snapshot(CsrGraph.of(offsets, targets, weights), System.nanoTime());
+        pending = 0;
+        old.graph().close();
+    }
+
+    @Override
+    public void close() {
+        snapshot.graph().close();
+    }
+}

@@ -1,0 +1,88 @@
+package engram.core.memory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import engram.api.DecayParams;
+import engram.api.memory.SpaceInfo;
+import engram.api.memory.UnknownMemoryException;
+
+/**
+ * One memory space: its slab of embeddings, its rows' fields, its links and the map from
+ * memory ids to rows. Writers hold {@link #lock}; recalls hold a lease ({@link #enter()}), so a
+ * dropped space frees its memory only when the last recall using it has returned.
+ */
+final class Space {
+    private static final int CLOSED = 1 << 30;
+
+    final SpaceInfo info;
+    final DecayParams decay;
+    final Slab slab;
+    final Rows rows = new Rows();
+    final Links links = new Links();
+    final ReentrantLock lock = new ReentrantLock();
+    final Map<Long, Integer> rowOfId = new ConcurrentHashMap<>();
+    final AtomicLong recalls = new AtomicLong();
+    final AtomicLong similarityCalls = new AtomicLong();
+    final AtomicLong spreadCalls = new AtomicLong();
+    final AtomicLong decayCalls = new AtomicLong();
+    /** Rows that are suppressed or deleted: a top-k asks for this many more. */
+    volatile int excluded;
+    volatile int suppressed;
+    private final AtomicInteger holders = new AtomicInteger();
+
+    Space(SpaceInfo info) {
+        this.info = info;
+        this.decay = DecayParams.of(info.curve());
+        this.slab = new Slab(info.dimensions());
+    }
+
+    /** Takes a lease for one recall; false once the space is dropped. */
+    boolean enter() {
+        while (true) {
+            int now = holders.get();
+            if ((now & CLOSED) != 0) {
+                return false;
+            }
+            if (holders.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void exit() {
+        if (holders.decrementAndGet() == CLOSED) {
+            free();
+        }
+    }
+
+    /** Refuses new recalls; frees the memory now, or when the last recall returns. */
+    void drop() {
+        int before = holders.getAndUpdate(h -> h | CLOSED);
+        if ((before & CLOSED) == 0 && before == 0) {
+            free();
+        }
+    }
+
+    private void free() {
+        lock.lock();
+        try {
+            links.close();
+            slab.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The row of a live or suppressed memory. */
+    int rowOf(long id, String what) {
+        Integer row = rowOfId.get(id);
+        if (row == null) {
+            throw new UnknownMemoryException(info.name(), id, what);
+        }
+        return row;
+    }
+}
