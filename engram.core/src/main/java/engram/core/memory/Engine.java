@@ -32,44 +32,180 @@ import engram.api.memory.SpaceInfo;
 import engram.api.memory.SpaceStats;
 import engram.api.memory.UnknownMemoryException;
 import engram.api.memory.UnknownSpaceException;
+import engram.api.memory.store.AccessUpdate;
+import engram.api.memory.store.MemoryStore;
+import engram.api.memory.store.StoredLink;
+import engram.api.memory.store.StoredMemory;
 
 /**
- * The memory engine over one {@link KernelService} (in OSGi, the router): spaces in memory,
- * embeddings in off-heap slabs, links in CSR snapshots merged every
- * {@value #MERGE_EVERY_MILLIS} ms by a background thread (or at {@link #flush}).
+ * The memory engine over one {@link KernelService} (in OSGi, the router) and one
+ * {@link MemoryStore}: spaces in memory, embeddings in off-heap slabs, links in CSR
+ * snapshots merged every {@value #MERGE_EVERY_MILLIS} ms by a background thread (or at
+ * {@link #flush}).
  *
- * <p>Not durable yet: the store of record (SQLite) is not built; see the closing note of the
- * engine's issue.
+ * <p>Every change is written to the store before it is made in memory and before the method
+ * returns, so a returned {@code remember}, {@code link} or {@code forget} is as durable as the
+ * store says ({@link MemoryStore#durability()}). The accesses recalls record reach the store
+ * in batches, at most {@value #ACCESS_FLUSH_MILLIS} ms after the recall (and when the engine
+ * closes). On start the engine loads the store.
  */
 public final class Engine implements MemoryEngine, AutoCloseable {
     /** How often the background thread merges new links into the snapshots recalls read. */
     static final long MERGE_EVERY_MILLIS = 50;
     /** The most activated nodes a spread returns before it is run again with more room. */
     private static final int FIRST_CAPACITY = 4_096;
+    /** How late a recall's access update may reach the store. */
+    static final long ACCESS_FLUSH_MILLIS = 1_000;
+    /** Memories appended to a slab at a time while loading. */
+    private static final int LOAD_BATCH = 1_024;
+    /** How often loading says how far it is. */
+    private static final long LOAD_PROGRESS_EVERY = 100_000;
+    private static final System.Logger LOG = System.getLogger("engram.core.memory");
 
     private final KernelService kernels;
+    private final MemoryStore store;
     private final LongSupplier clock;
+    private final Object spacesLock = new Object();
     private final Map<String, Space> spaces = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final ScheduledExecutorService merger;
 
-    /** An engine on {@code kernels}, reading the time from the system clock. */
+    /** An engine on {@code kernels} that keeps its memories only as long as it runs. */
     public Engine(KernelService kernels) {
-        this(kernels, System::currentTimeMillis);
+        this(kernels, new NoStore(), System::currentTimeMillis);
     }
 
-    Engine(KernelService kernels, LongSupplier clock) {
+    /** An engine on {@code kernels} with {@code store} as its store of record, loaded now. */
+    public Engine(KernelService kernels, MemoryStore store) {
+        this(kernels, store, System::currentTimeMillis);
+    }
+
+    Engine(KernelService kernels, MemoryStore store, LongSupplier clock) {
         if (kernels == null) {
             throw new IllegalArgumentException("kernels is null; give the KernelRouter (or any KernelService)");
         }
+        if (store == null) {
+            throw new IllegalArgumentException("store is null; give a MemoryStore");
+        }
         this.kernels = kernels;
+        this.store = store;
         this.clock = clock;
+        load();
         this.merger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engram-link-merger");
             t.setDaemon(true);
             return t;
         });
         merger.scheduleWithFixedDelay(this::mergeAll, MERGE_EVERY_MILLIS, MERGE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        merger.scheduleWithFixedDelay(this::flushAccesses, ACCESS_FLUSH_MILLIS, ACCESS_FLUSH_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Loads the store into slabs and snapshots, saying how far it is every 100,000 memories. */
+    private void load() {
+        long start = System.nanoTime();
+        ids.set(store.maxId());
+        long[] counts = new long[2];
+        Map<String, List<StoredMemory>> batches = new HashMap<>();
+        store.load(new MemoryStore.Loader() {
+            @Override
+            public void space(SpaceInfo info, long memories, long links) {
+                spaces.put(info.name(), new Space(info));
+                if (memories >= LOAD_PROGRESS_EVERY) {
+                    LOG.log(System.Logger.Level.INFO, "loading space " + info.name() + ": " + memories + " memories, "
+                            + links + " links");
+                }
+            }
+
+            @Override
+            public void memory(String space, StoredMemory memory) {
+                List<StoredMemory> batch = batches.computeIfAbsent(space, s -> new ArrayList<>());
+                batch.add(memory);
+                if (batch.size() == LOAD_BATCH) {
+                    appendRows(spaces.get(space), batch);
+                    batch.clear();
+                }
+                if (++counts[0] % LOAD_PROGRESS_EVERY == 0) {
+                    LOG.log(System.Logger.Level.INFO, "loaded " + counts[0] + " memories");
+                }
+            }
+
+            @Override
+            public void link(String space, StoredLink link) {
+                Space s = spaces.get(space);
+                List<StoredMemory> batch = batches.get(space);
+                if (batch != null && !batch.isEmpty()) {
+                    appendRows(s, batch);
+                    batch.clear();
+                }
+                Integer from = s.rowOfId.get(link.from());
+                Integer to = s.rowOfId.get(link.to());
+                if (from != null && to != null) {
+                    s.links.put(from, to, link.weight());
+                    counts[1]++;
+                }
+            }
+        });
+        for (Map.Entry<String, List<StoredMemory>> batch : batches.entrySet()) {
+            if (!batch.getValue().isEmpty()) {
+                appendRows(spaces.get(batch.getKey()), batch.getValue());
+            }
+        }
+        for (Space space : spaces.values()) {
+            space.links.merge(space.slab.rows());
+        }
+        if (!spaces.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "loaded " + spaces.size() + " space(s), " + counts[0] + " memories and "
+                    + counts[1] + " links from " + store.describe() + " in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+        }
+    }
+
+    /** Puts stored memories into a space's rows and slab; under its lock (or while loading). */
+    private static void appendRows(Space space, List<StoredMemory> memories) {
+        int first = space.slab.rows();
+        space.rows.ensure(first + memories.size());
+        float[][] embeddings = new float[memories.size()][];
+        for (int i = 0; i < memories.size(); i++) {
+            StoredMemory m = memories.get(i);
+            int row = first + i;
+            Rows.Chunk chunk = space.rows.chunkOf(row);
+            int slot = Rows.slot(row);
+            chunk.ids[slot] = m.id();
+            chunk.contents[slot] = m.content();
+            chunk.strengths[slot] = m.strength();
+            chunk.createdMillis[slot] = m.createdMillis();
+            chunk.lastAccessMillis[slot] = m.lastAccessMillis();
+            chunk.accessCounts[slot] = m.accessCount();
+            chunk.metadata[slot] = m.metadata();
+            chunk.states[slot] = m.suppressed() ? Rows.SUPPRESSED : Rows.LIVE;
+            if (m.suppressed()) {
+                space.suppressed++;
+                space.excluded++;
+            }
+            embeddings[i] = m.embedding();
+        }
+        space.slab.append(embeddings);
+        for (int i = 0; i < memories.size(); i++) {
+            space.rowOfId.put(memories.get(i).id(), first + i);
+        }
+    }
+
+    /** Writes the accesses recalls recorded to the store. */
+    private void flushAccesses() {
+        for (Space space : spaces.values()) {
+            List<AccessUpdate> updates = space.takeAccesses();
+            if (updates.isEmpty()) {
+                continue;
+            }
+            try {
+                store.updateAccess(space.info.name(), updates);
+            } catch (RuntimeException e) {
+                space.giveBackAccesses(updates);
+                LOG.log(System.Logger.Level.WARNING, "recording " + updates.size() + " accesses of space "
+                        + space.info.name() + " failed; they are kept and tried again: " + e.getMessage());
+            }
+        }
     }
 
     private void mergeAll() {
@@ -95,10 +231,13 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     @Override
     public SpaceInfo createSpace(String name, int dimensions, DecayCurve curve) {
         SpaceInfo info = new SpaceInfo(name, dimensions, curve);
-        Space space = new Space(info);
-        if (spaces.putIfAbsent(name, space) != null) {
-            throw new IllegalArgumentException("a memory space \"" + name + "\" exists already; pick another name,"
-                    + " or drop it first");
+        synchronized (spacesLock) {
+            if (spaces.containsKey(name)) {
+                throw new IllegalArgumentException("a memory space \"" + name + "\" exists already; pick another"
+                        + " name, or drop it first");
+            }
+            store.createSpace(info);
+            spaces.put(name, new Space(info));
         }
         return info;
     }
@@ -111,12 +250,16 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     @Override
     public boolean dropSpace(String name) {
         SpaceInfo.requireName(name);
-        Space space = spaces.remove(name);
-        if (space == null) {
-            return false;
+        synchronized (spacesLock) {
+            Space space = spaces.get(name);
+            if (space == null) {
+                return false;
+            }
+            store.dropSpace(name);
+            spaces.remove(name);
+            space.drop();
+            return true;
         }
-        space.drop();
-        return true;
     }
 
     private Space space(String name) {
@@ -156,34 +299,23 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             }
         }
         long now = clock.getAsLong();
-        long[] out = new long[memories.size()];
+        List<StoredMemory> stored = new ArrayList<>(memories.size());
         space.lock.lock();
         try {
-            int first = space.slab.rows();
-            space.rows.ensure(first + memories.size());
             for (int i = 0; i < memories.size(); i++) {
                 NewMemory m = memories.get(i);
-                int row = first + i;
-                Rows.Chunk chunk = space.rows.chunkOf(row);
-                int slot = Rows.slot(row);
-                long id = ids.incrementAndGet();
                 long created = m.createdMillis() == NewMemory.NOW ? now : m.createdMillis();
-                chunk.ids[slot] = id;
-                chunk.contents[slot] = m.content();
-                chunk.strengths[slot] = m.strength();
-                chunk.createdMillis[slot] = created;
-                chunk.lastAccessMillis[slot] = created;
-                chunk.accessCounts[slot] = 0;
-                chunk.metadata[slot] = m.metadata();
-                chunk.states[slot] = Rows.LIVE;
-                out[i] = id;
+                stored.add(new StoredMemory(ids.incrementAndGet(), embeddings[i], m.content(), m.strength(), created,
+                        created, 0, m.metadata(), false));
             }
-            space.slab.append(embeddings);
-            for (int i = 0; i < out.length; i++) {
-                space.rowOfId.put(out[i], first + i);
-            }
+            store.insertMemories(spaceName, stored);
+            appendRows(space, stored);
         } finally {
             space.lock.unlock();
+        }
+        long[] out = new long[stored.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = stored.get(i).id();
         }
         return out;
     }
@@ -198,6 +330,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
         try {
             int fromRow = liveOrSuppressedRow(space, from, "(the link's source)");
             int toRow = liveOrSuppressedRow(space, to, "(the link's target)");
+            store.putLinks(spaceName, List.of(new StoredLink(from, to, weight)));
             space.links.put(fromRow, toRow, weight);
         } finally {
             space.lock.unlock();
@@ -236,6 +369,8 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             int slot = Rows.slot(row);
             byte before = chunk.states[slot];
             if (mode == ForgetMode.DELETE) {
+                store.delete(spaceName, id);
+                space.forgetAccess(id);
                 chunk.states[slot] = Rows.DELETED;
                 chunk.contents[slot] = null;
                 chunk.metadata[slot] = null;
@@ -247,6 +382,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
                     space.excluded++;
                 }
             } else if (before == Rows.LIVE) {
+                store.suppress(spaceName, id);
                 chunk.states[slot] = Rows.SUPPRESSED;
                 space.suppressed++;
                 space.excluded++;
@@ -508,18 +644,36 @@ public final class Engine implements MemoryEngine, AutoCloseable {
                 c.lastAccessMillis[slot] = Math.max(c.lastAccessMillis[slot], now);
                 c.accessCounts[slot] = c.accessCounts[slot] == Integer.MAX_VALUE ? Integer.MAX_VALUE
                         : c.accessCounts[slot] + 1;
+                space.recordAccess(new AccessUpdate(r.id(), c.lastAccessMillis[slot], c.accessCounts[slot]));
             }
         } finally {
             space.lock.unlock();
         }
     }
 
-    /** Stops the merger and frees every space. */
+    /** What the engine keeps its memories in. */
+    public MemoryStore store() {
+        return store;
+    }
+
+    /**
+     * Stops the background thread, writes the recorded accesses to the store, and frees every
+     * space's memory; the store keeps everything (closing it is its owner's business).
+     */
     @Override
     public void close() {
         merger.shutdownNow();
-        for (String name : List.copyOf(spaces.keySet())) {
-            dropSpace(name);
+        try {
+            merger.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushAccesses();
+        synchronized (spacesLock) {
+            for (Space space : spaces.values()) {
+                space.drop();
+            }
+            spaces.clear();
         }
     }
 }

@@ -1,5 +1,8 @@
 package engram.core.memory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import engram.api.DecayParams;
 import engram.api.memory.SpaceInfo;
 import engram.api.memory.UnknownMemoryException;
+import engram.api.memory.store.AccessUpdate;
 
 /**
  * One memory space: its slab of embeddings, its rows' fields, its links and the map from
@@ -33,6 +37,8 @@ final class Space {
     volatile int excluded;
     volatile int suppressed;
     private final AtomicInteger holders = new AtomicInteger();
+    /** Accesses recorded by recalls, not yet in the store: the latest of each memory. */
+    private Map<Long, AccessUpdate> accesses = new HashMap<>();
 
     Space(SpaceInfo info) {
         this.info = info;
@@ -74,6 +80,31 @@ final class Space {
             slab.close();
         } finally {
             lock.unlock();
+        }
+    }
+
+    synchronized void recordAccess(AccessUpdate update) {
+        accesses.put(update.id(), update);
+    }
+
+    synchronized void forgetAccess(long id) {
+        accesses.remove(id);
+    }
+
+    /** The recorded accesses, handed over for writing. */
+    synchronized List<AccessUpdate> takeAccesses() {
+        if (accesses.isEmpty()) {
+            return List.of();
+        }
+        List<AccessUpdate> taken = new ArrayList<>(accesses.values());
+        accesses = new HashMap<>();
+        return taken;
+    }
+
+    /** Accesses whose write failed, kept unless a later access of the same memory came since. */
+    synchronized void giveBackAccesses(List<AccessUpdate> updates) {
+        for (AccessUpdate u : updates) {
+            accesses.putIfAbsent(u.id(), u);
         }
     }
 

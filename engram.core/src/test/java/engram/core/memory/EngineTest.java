@@ -31,7 +31,7 @@ import engram.api.memory.UnknownSpaceException;
 class EngineTest {
     private static final long T0 = 1_700_000_000_000L;
     private final AtomicLong now = new AtomicLong(T0);
-    private final Engine engine = new Engine(KernelLookup.find().named("reference").orElseThrow(), now::get);
+    private final Engine engine = new Engine(KernelLookup.find().named("reference").orElseThrow(), new NoStore(), now::get);
 
     @AfterEach
     void close() {

@@ -1,0 +1,118 @@
+package engram.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import engram.api.DecayCurve;
+import engram.api.memory.SpaceInfo;
+import engram.api.memory.store.AccessUpdate;
+import engram.api.memory.store.MemoryStore;
+import engram.api.memory.store.StoreException;
+import engram.api.memory.store.StoredLink;
+import engram.api.memory.store.StoredMemory;
+
+class SqliteStoreTest {
+    @TempDir
+    Path dir;
+
+    /** What a load hands over. */
+    private static final class Loaded implements MemoryStore.Loader {
+        final List<SpaceInfo> spaces = new ArrayList<>();
+        final List<StoredMemory> memories = new ArrayList<>();
+        final List<StoredLink> links = new ArrayList<>();
+
+        @Override
+        public void space(SpaceInfo space, long memoryCount, long linkCount) {
+            spaces.add(space);
+        }
+
+        @Override
+        public void memory(String space, StoredMemory memory) {
+            memories.add(memory);
+        }
+
+        @Override
+        public void link(String space, StoredLink link) {
+            links.add(link);
+        }
+    }
+
+    private static StoredMemory memory(long id, float... embedding) {
+        return new StoredMemory(id, embedding, "memory " + id, 0.75f, 1000 + id, 2000 + id, 0,
+                Map.of("lang", "en", "odd:key", "a:b"), false);
+    }
+
+    @Test
+    void whatWasWrittenIsLoadedAfterAReopen() {
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
+            store.createSpace(new SpaceInfo("s", 2, new DecayCurve.PowerLaw(3600, 0.2)));
+            store.insertMemories("s", List.of(memory(1, 1, 0), memory(2, 0, 1), memory(3, 1, 1)));
+            store.putLinks("s", List.of(new StoredLink(1, 2, 0.5f), new StoredLink(2, 3, 0.25f)));
+            store.putLinks("s", List.of(new StoredLink(1, 2, 0.9f)));
+            store.suppress("s", 2);
+            store.updateAccess("s", List.of(new AccessUpdate(1, 5000, 3)));
+            store.delete("s", 3);
+            assertEquals(3, store.maxId());
+        }
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertEquals(List.of(new SpaceInfo("s", 2, new DecayCurve.PowerLaw(3600, 0.2))), loaded.spaces);
+            assertEquals(2, loaded.memories.size());
+            StoredMemory first = loaded.memories.get(0);
+            assertArrayEquals(new float[] {1, 0}, first.embedding());
+            assertEquals(5000, first.lastAccessMillis());
+            assertEquals(3, first.accessCount());
+            assertEquals(Map.of("lang", "en", "odd:key", "a:b"), first.metadata());
+            assertTrue(loaded.memories.get(1).suppressed());
+            assertEquals(List.of(new StoredLink(1, 2, 0.9f)), loaded.links, "the deleted memory's link went with it");
+            assertEquals(3, store.maxId(), "ids are never reused, deleted ones included");
+        }
+    }
+
+    @Test
+    void aSecondStoreOnTheSameDirectoryIsRefused() {
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
+            StoreException refused = assertThrows(StoreException.class,
+                    () -> new SqliteStore(dir, SqliteStore.Sync.FULL));
+            assertTrue(refused.getMessage().contains("in use by another process"), refused.getMessage());
+            assertTrue(store.describe().contains("SQLite 3."), store.describe());
+        }
+        new SqliteStore(dir, SqliteStore.Sync.NORMAL).close();
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsNamed() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        StoreException refused = assertThrows(StoreException.class,
+                () -> new SqliteStore(file.resolve("data"), SqliteStore.Sync.FULL));
+        assertTrue(refused.getMessage().contains("cannot make the data directory") && refused.getMessage()
+                .contains("dataDirectory"), refused.getMessage());
+    }
+
+    @Test
+    void aFailedWriteChangesNothing() {
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
+            store.createSpace(new SpaceInfo("s", 1, new DecayCurve.Exponential(60)));
+            store.insertMemories("s", List.of(memory(1, 1)));
+            StoreException duplicate = assertThrows(StoreException.class,
+                    () -> store.insertMemories("s", List.of(memory(2, 1), memory(1, 1))));
+            assertTrue(duplicate.getMessage().contains("nothing was changed"), duplicate.getMessage());
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertEquals(1, loaded.memories.size(), "memory 2 of the failed batch is not there either");
+            assertThrows(StoreException.class, () -> store.putLinks("s", List.of(new StoredLink(1, 99, 0.5f))));
+        }
+    }
+}
