@@ -75,6 +75,8 @@ public final class Deploy {
     private static final String STORAGE_FOLDER = "framework-storage";
     /** Gogo's options; Equinox sets them to --nointeractive (no prompt) unless told otherwise. */
     private static final String GOGO_ARGS = "gosh.args";
+    private static final String DATA_DIR = "engram.data.dir";
+    private static final String DATA_FOLDER = "data";
     /** How long each step may take before the deployment counts as failed. */
     private static final long STEP_TIMEOUT_SECONDS = 30;
     private static final String REPOSITORY_NAMESPACE = "http://www.osgi.org/xmlns/repository/v1.0.0";
@@ -115,6 +117,12 @@ public final class Deploy {
         // The same shell on every framework (Equinox would pass --nointeractive): a prompt on
         // standard input, whose end stops the framework, unless -Dgosh.args says otherwise.
         configuration.put(GOGO_ARGS, System.getProperty(GOGO_ARGS, ""));
+        // The memory engine's store (engram.store.sqlite) keeps its data here, beside the
+        // storage and not in it (the storage is emptied on start), unless -Dengram.data.dir says
+        // otherwise.
+        Path data = Path.of(System.getProperty(DATA_DIR, storage.resolveSibling(DATA_FOLDER).toString()))
+                .toAbsolutePath();
+        configuration.put(DATA_DIR, data.toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path: put a"
                         + " framework jar (org.apache.felix.framework, org.eclipse.osgi) on -cp"));
@@ -122,7 +130,7 @@ public final class Deploy {
         framework.init();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnExit(framework), "deploy-shutdown"));
         say("framework " + framework.getSymbolicName() + " " + framework.getVersion() + " on Java "
-                + Runtime.version() + ", storage " + storage);
+                + Runtime.version() + ", storage " + storage + ", data " + data);
 
         BundleContext context = framework.getBundleContext();
         List<Bundle> bundles = new ArrayList<>();
@@ -220,6 +228,9 @@ public final class Deploy {
         return fromIndex(folder.toAbsolutePath().toUri());
     }
 
+    /** The identity type of the resources bnd adds to describe a multi-release jar. */
+    private static final String SYNTHETIC = "bnd.synthetic";
+
     /**
      * Every resource of the index at its {@code osgi.content} URL (relative URLs resolve against
      * the index), its bytes checked against the SHA-256 the index gives.
@@ -239,6 +250,11 @@ public final class Deploy {
         for (int r = 0; r < resources.getLength(); r++) {
             Map<String, String> content = capability((Element) resources.item(r), CONTENT_NAMESPACE);
             Map<String, String> identity = capability((Element) resources.item(r), IdentityNamespace.IDENTITY_NAMESPACE);
+            if (SYNTHETIC.equals(identity.get(IdentityNamespace.CAPABILITY_TYPE_ATTRIBUTE))) {
+                // bnd describes a multi-release jar (sqlite-jdbc) with one extra resource per Java
+                // release it has classes for, for resolvers; it has no bytes to install.
+                continue;
+            }
             String name = identity.get(IdentityNamespace.IDENTITY_NAMESPACE) + " " + identity.get("version");
             String url = content.get("url");
             if (url == null) {

@@ -20,8 +20,12 @@ import org.xml.sax.SAXException;
 /**
  * An OSGi repository index (the XML format of the OSGi Repository service), read on its own,
  * without bnd: what the tests check the build's {@code index.xml} against.
+ *
+ * @param resources the jars the index lists
+ * @param synthetic the resources bnd adds to describe a multi-release jar (one per Java release
+ *     it has classes for: type {@code bnd.synthetic}, no bytes of their own)
  */
-record RepositoryIndex(List<Resource> resources) {
+record RepositoryIndex(List<Resource> resources, List<Resource> synthetic) {
     static final String NAMESPACE = "http://www.osgi.org/xmlns/repository/v1.0.0";
 
     /** A capability or a requirement: its namespace, attributes and directives. */
@@ -35,6 +39,10 @@ record RepositoryIndex(List<Resource> resources) {
 
         String version() {
             return identity().get("version");
+        }
+
+        boolean isSynthetic() {
+            return "bnd.synthetic".equals(identity().get("type"));
         }
 
         boolean isFragment() {
@@ -74,10 +82,12 @@ record RepositoryIndex(List<Resource> resources) {
             repository = factory.newDocumentBuilder().parse(in).getDocumentElement();
         }
         List<Resource> resources = new ArrayList<>();
+        List<Resource> synthetic = new ArrayList<>();
         for (Element resource : children(repository, "resource")) {
-            resources.add(new Resource(entries(resource, "capability"), entries(resource, "requirement")));
+            Resource r = new Resource(entries(resource, "capability"), entries(resource, "requirement"));
+            (r.isSynthetic() ? synthetic : resources).add(r);
         }
-        return new RepositoryIndex(List.copyOf(resources));
+        return new RepositoryIndex(List.copyOf(resources), List.copyOf(synthetic));
     }
 
     private static List<Entry> entries(Element resource, String kind) {

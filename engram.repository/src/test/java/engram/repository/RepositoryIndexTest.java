@@ -77,6 +77,19 @@ class RepositoryIndexTest {
     }
 
     @Test
+    void describesTheMultiReleaseJarWithSyntheticResourcesOfItsOwnName() {
+        // sqlite-jdbc is a multi-release jar: bnd adds a resource per Java release it has classes
+        // for, named after it, which a resolver uses and Deploy.java skips (no bytes to install).
+        assertFalse(index.synthetic().isEmpty(), "the sqlite-jdbc multi-release jar is described");
+        Set<String> bundles = new TreeSet<>(index.resources().stream().map(Resource::symbolicName).toList());
+        for (Resource synthetic : index.synthetic()) {
+            String name = synthetic.symbolicName();
+            assertTrue(name.contains("__") && bundles.contains(name.substring(0, name.indexOf("__"))), name);
+            assertEquals("0", synthetic.content().get("size"), name);
+        }
+    }
+
+    @Test
     void listsExactlyTheBundlesTheAppRuns() throws IOException {
         Set<String> expected = new TreeSet<>();
         boolean inRunbundles = false;
@@ -134,6 +147,21 @@ class RepositoryIndexTest {
     void requiresExecutionEnvironmentsThatJava25Provides() throws IOException, InvalidSyntaxException {
         assertFalse(Files.readString(INDEX).contains("UNKNOWN"), INDEX + " names an UNKNOWN execution environment");
         for (Resource resource : index.resources()) {
+            if (!resource.requirements("bnd.multirelease").isEmpty()) {
+                // A multi-release jar: each of its synthetic resources requires the Java releases
+                // its classes are for; Java 25 must take one of them.
+                List<Resource> releases = index.synthetic().stream()
+                        .filter(r -> r.symbolicName().startsWith(resource.symbolicName() + "__")).toList();
+                boolean taken = false;
+                for (Resource release : releases) {
+                    for (Entry environment : release.requirements("osgi.ee")) {
+                        taken |= javaProvides(JAVA_RELEASE, FrameworkUtil.createFilter(environment.directives()
+                                .get("filter")));
+                    }
+                }
+                assertTrue(taken, resource.symbolicName() + ": no release of it runs on Java " + JAVA_RELEASE);
+                continue;
+            }
             List<Entry> environments = resource.requirements("osgi.ee");
             assertEquals(resource.isFragment() ? 0 : 1, environments.size(), resource.symbolicName() + ": " + environments);
             for (Entry environment : environments) {

@@ -8,7 +8,8 @@ package engram.api.memory;
  *
  * @param mode {@link RecallMode#SPREADING} (all steps) or {@link RecallMode#SIMILARITY} (step 1 only)
  * @param seeds the most similar memories the recall starts from, 1 to {@value #MAX_SEEDS}
- * @param minSimilarity the least cosine similarity of a seed, in [-1, 1]
+ * @param minSimilarity the least cosine similarity of a seed, in [-1, 1]; at 0 or more a seed's
+ *     similarity must also be above 0 (a memory orthogonal to the cue is no seed), below 0 it need not
  * @param maxDepth hops of spreading, 1 to 32
  * @param threshold the least activation a memory passes on, 0 or more
  * @param hopRate the per-hop factor's rate: hop h multiplies by {@code exp(-hopRate * h)}, 0 or more

@@ -1,5 +1,7 @@
 package engram.api.memory;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +21,6 @@ public record SpaceStats(String space, int dimensions, long memories, long suppr
         long embeddingBytes, long graphBytes, long snapshotAgeMillis, long recalls, Map<String, Long> kernelCalls) {
 
     public SpaceStats {
-        kernelCalls = Map.copyOf(kernelCalls);
+        kernelCalls = Collections.unmodifiableMap(new LinkedHashMap<>(kernelCalls));
     }
 }

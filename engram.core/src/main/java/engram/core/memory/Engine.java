@@ -294,8 +294,9 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             }
             embeddings[i] = m.embedding();
             if (embeddings[i].length != d) {
-                throw new IllegalArgumentException("memories[" + i + "] has an embedding of " + embeddings[i].length
-                        + " values; space \"" + spaceName + "\" holds embeddings of " + d);
+                throw new IllegalArgumentException((memories.size() == 1 ? "the embedding" : "memories[" + i
+                        + "]'s embedding") + " has " + embeddings[i].length + " values; space \"" + spaceName
+                        + "\" holds embeddings of " + d);
             }
         }
         long now = clock.getAsLong();
@@ -497,7 +498,8 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             int base = c * Slab.CHUNK_ROWS;
             for (int i = 0; i < k; i++) {
                 int row = base + index[i];
-                if (row != likeRow && score[i] >= o.minSimilarity() && space.rows.state(row) == Rows.LIVE) {
+                boolean similarEnough = score[i] >= o.minSimilarity() && (score[i] > 0f || o.minSimilarity() < 0f);
+                if (row != likeRow && similarEnough && space.rows.state(row) == Rows.LIVE) {
                     found.add(new Seed(row, score[i]));
                 }
             }

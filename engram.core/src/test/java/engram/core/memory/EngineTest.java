@@ -140,7 +140,7 @@ class EngineTest {
         engine.createSpace("s", 3);
         IllegalArgumentException wrongDimension = assertThrows(IllegalArgumentException.class,
                 () -> engine.remember("s", memory(new float[] {1, 0}, "short")));
-        assertTrue(wrongDimension.getMessage().contains("2 values") && wrongDimension.getMessage().contains("3"),
+        assertTrue(wrongDimension.getMessage().contains("the embedding has 2 values") && wrongDimension.getMessage().contains("3"),
                 wrongDimension.getMessage());
         IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
                 () -> memory(new float[] {1, Float.NaN, 0}, "nan"));

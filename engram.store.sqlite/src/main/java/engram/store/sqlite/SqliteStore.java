@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,9 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -100,7 +101,9 @@ public final class SqliteStore implements MemoryStore {
         }
         lock = held;
         try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + this.directory.resolve(DATABASE));
+            // The driver itself, not DriverManager: inside OSGi, DriverManager does not see the
+            // driver of another bundle.
+            connection = new JDBC().connect(JDBC.PREFIX + this.directory.resolve(DATABASE), new Properties());
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + sync.name());

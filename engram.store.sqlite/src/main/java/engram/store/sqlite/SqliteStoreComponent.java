@@ -1,0 +1,137 @@
+package engram.store.sqlite;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import engram.api.memory.SpaceInfo;
+import engram.api.memory.store.AccessUpdate;
+import engram.api.memory.store.MemoryStore;
+import engram.api.memory.store.StoreException;
+import engram.api.memory.store.StoredLink;
+import engram.api.memory.store.StoredMemory;
+
+/**
+ * Registers the SQLite store as the engine's {@link MemoryStore}, in the data directory its
+ * configuration names (Config Admin PID {@value #PID}), or else the framework property
+ * {@value #DATA_DIR_PROPERTY} (which {@code ./engram} sets to {@code .engram/data}), or else
+ * {@code ~/.engram/data}.
+ */
+@Component(service = MemoryStore.class, configurationPid = SqliteStoreComponent.PID)
+@Designate(ocd = SqliteStoreComponent.Config.class)
+public final class SqliteStoreComponent implements MemoryStore {
+    public static final String PID = "engram.store.sqlite";
+    public static final String DATA_DIR_PROPERTY = "engram.data.dir";
+    private static final System.Logger LOG = System.getLogger(PID);
+
+    @ObjectClassDefinition(name = "Engram SQLite store",
+            description = "Where the memory engine keeps its memories, and how hard it syncs.")
+    public @interface Config {
+        @AttributeDefinition(required = false, description = "the data directory (made if missing); empty: the"
+                + " framework property engram.data.dir, else ~/.engram/data")
+        String dataDirectory() default "";
+
+        @AttributeDefinition(description = "FULL (a returned write survives a JVM crash and a power loss) or"
+                + " NORMAL (it survives a JVM crash; the last writes before a power loss may be lost)")
+        String synchronous() default "FULL";
+    }
+
+    private final SqliteStore store;
+
+    @Activate
+    public SqliteStoreComponent(BundleContext context, Config config) {
+        Path directory = directory(config.dataDirectory(), context.getProperty(DATA_DIR_PROPERTY));
+        SqliteStore.Sync sync;
+        try {
+            sync = SqliteStore.Sync.valueOf(config.synchronous().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("synchronous is \"" + config.synchronous() + "\"; configure " + PID
+                    + " with FULL or NORMAL", e);
+        }
+        store = new SqliteStore(directory, sync);
+        LOG.log(System.Logger.Level.INFO, "memory store: " + store.describe() + " (" + store.durability() + ")");
+    }
+
+    static Path directory(String configured, String property) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        if (property != null && !property.isBlank()) {
+            return Path.of(property.trim());
+        }
+        return Path.of(System.getProperty("user.home"), ".engram", "data");
+    }
+
+    @Deactivate
+    void deactivate() {
+        store.close();
+    }
+
+    @Override
+    public String describe() {
+        return store.describe();
+    }
+
+    @Override
+    public String durability() {
+        return store.durability();
+    }
+
+    @Override
+    public long maxId() {
+        return store.maxId();
+    }
+
+    @Override
+    public void load(Loader loader) {
+        store.load(loader);
+    }
+
+    @Override
+    public void createSpace(SpaceInfo space) {
+        store.createSpace(space);
+    }
+
+    @Override
+    public void dropSpace(String space) {
+        store.dropSpace(space);
+    }
+
+    @Override
+    public void insertMemories(String space, List<StoredMemory> memories) {
+        store.insertMemories(space, memories);
+    }
+
+    @Override
+    public void putLinks(String space, List<StoredLink> links) {
+        store.putLinks(space, links);
+    }
+
+    @Override
+    public void suppress(String space, long id) {
+        store.suppress(space, id);
+    }
+
+    @Override
+    public void delete(String space, long id) {
+        store.delete(space, id);
+    }
+
+    @Override
+    public void updateAccess(String space, List<AccessUpdate> updates) {
+        store.updateAccess(space, updates);
+    }
+
+    /** The component's life is the store's: closing it is deactivation's business. */
+    @Override
+    public void close() {
+    }
+}
