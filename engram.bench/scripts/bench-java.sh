@@ -1,7 +1,8 @@
 # Sourced by engram.bench/run, regression and history: builds the benchmarks (unless
 # ENGRAM_BENCH_NO_BUILD=1) and starts a Java main class of engram.bench with the flags the kernels
 # need, the module folder, the Zig version and the git commit as system properties.
-# ENGRAM_BENCH_HISTORY and ENGRAM_BENCH_BASELINES name other files than the module's.
+# ENGRAM_BENCH_HISTORY and ENGRAM_BENCH_BASELINES name other files than the module's;
+# ENGRAM_ZIG_ISA (x86_64_v3, ...) picks the Zig library.
 #   bench_java <main class> [arguments...]
 # shellcheck shell=bash
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,6 +34,9 @@ bench_java() {
     # Other history and baseline files, e.g. for a trial run that must not enter the real history.
     local -a files=()
     [[ -n "${ENGRAM_BENCH_HISTORY:-}" ]] && files+=("-Dengram.bench.history=$ENGRAM_BENCH_HISTORY")
+    # Another Zig library than the best this CPU runs (x86_64_v3 on an AVX-512 machine); the forks
+    # inherit the flag, as they inherit this JVM's other flags.
+    [[ -n "${ENGRAM_ZIG_ISA:-}" ]] && files+=("-Dengram.zig.isa=$ENGRAM_ZIG_ISA")
     [[ -n "${ENGRAM_BENCH_BASELINES:-}" ]] && files+=("-Dengram.bench.baselines=$ENGRAM_BENCH_BASELINES")
     exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
         --add-modules jdk.incubator.vector \

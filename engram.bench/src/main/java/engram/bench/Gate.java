@@ -48,7 +48,9 @@ final class Gate {
                         "%-13s %s: baseline %.3f, measured %.3f (%+.1f %%); allowed band >= %.3f"
                                 + " (%.0f %% + measured noise %.1f %%)%s",
                         status, figure, baseline, measured, 100 * (measured / baseline - 1), lowerBound,
-                        100 * TOLERANCE, 100 * noise, noise > NOISY ? "; NOISY: rerun on a quieter machine" : "");
+                        100 * TOLERANCE, Double.isNaN(noise) ? 0 : 100 * noise,
+                        Double.isNaN(noise) ? "; noise UNKNOWN: one iteration of one fork"
+                                : noise > NOISY ? "; NOISY: rerun on a quieter machine" : "");
             };
         }
     }
@@ -108,7 +110,8 @@ final class Gate {
                 lines.add(new Line(name, Double.NaN, figure.value(), figure.noise(), Double.NaN, Status.NO_BASELINE));
                 continue;
             }
-            double band = TOLERANCE + figure.noise();
+            // Unknown noise (one iteration of one fork) counts as none: the narrowest band.
+            double band = TOLERANCE + (Double.isNaN(figure.noise()) ? 0 : figure.noise());
             double lower = base * (1 - band);
             double upper = base * (1 + band);
             Status status = figure.value() < lower ? Status.REGRESSION

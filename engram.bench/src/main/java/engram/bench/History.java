@@ -151,7 +151,7 @@ final class History {
                 Double noise = e.noise().get(name);
                 String cell = value == null ? "-"
                         : String.format(Locale.ROOT, "%.3f", value)
-                                + (noise == null ? "" : String.format(Locale.ROOT, " ±%.0f%%", 100 * noise));
+                                + (noise == null || noise.isNaN() ? "" : String.format(Locale.ROOT, " ±%.0f%%", 100 * noise));
                 out.append(String.format(Locale.ROOT, " %16s", cell));
             }
             out.append('\n');

@@ -43,7 +43,7 @@ final class JmhResults {
         /**
          * How far this median may be off, relative to it: the larger of JMH's error over the score
          * and half the spread of the forks' own medians (of the iterations, with one fork) over the
-         * median; 0 when neither is known (one fork of one iteration).
+         * median; NaN when neither is known (one fork of one iteration).
          */
         double relativeNoise() {
             double median = median();
@@ -51,6 +51,9 @@ final class JmhResults {
             // Several forks: half the spread of their medians; one fork: of its iterations.
             double[] spread = forks.size() > 1 ? forks.stream().mapToDouble(Stats::median).toArray()
                     : forks.isEmpty() ? new double[0] : forks.getFirst();
+            if (spread.length < 2 && jmh == 0) {
+                return Double.NaN;
+            }
             double halfRange = spread.length < 2 ? 0
                     : (Arrays.stream(spread).max().orElseThrow() - Arrays.stream(spread).min().orElseThrow()) / 2;
             return Math.max(jmh, median == 0 ? 0 : halfRange / Math.abs(median));

@@ -22,7 +22,9 @@ record Machine(String cpu, String level, String zigKernel, String javaKernel, in
 
     static Machine probe() {
         KernelLookup lookup = Kernels.lookup();
-        String zigSet = lookup.named("zig").map(k -> k.info().instructionSet()).orElse(null);
+        // The Zig kernel's id ends in the variant of the library that loaded: engram.kernels.zig/x86_64_v3.
+        String zigSet = lookup.named("zig").map(k -> k.info().id()).map(id -> id.substring(id.lastIndexOf('/') + 1))
+                .orElse(null);
         return new Machine(cpuinfo("model name", cpuinfo("CPU part", "unknown")), level(zigSet),
                 describe(lookup, "zig"), describe(lookup, "java"), probeVectorBits(),
                 Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
@@ -30,7 +32,7 @@ record Machine(String cpu, String level, String zigKernel, String javaKernel, in
                 probeL3Cache());
     }
 
-    /** The baselines' key for a Zig instruction set such as {@code x86_64_v3}. */
+    /** The baselines' key for a Zig library variant such as {@code x86_64_v3} ({@code aarch64_neon}: {@code aarch64}). */
     static String level(String zigInstructionSet) {
         if (zigInstructionSet == null) {
             return "no-zig";

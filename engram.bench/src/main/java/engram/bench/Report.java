@@ -38,8 +38,8 @@ final class Report {
             for (String k : kernels) {
                 Result r = byKernel.get(k);
                 out.append(String.format(Locale.ROOT, " %20s", r == null ? "-"
-                        : String.format(Locale.ROOT, "%.3f %s ±%.0f%%", r.median(), r.unit().replace("/op", ""),
-                                100 * r.relativeNoise())));
+                        : String.format(Locale.ROOT, "%.3f %s ±%s", r.median(), r.unit().replace("/op", ""),
+                                percent(r.relativeNoise()))));
             }
             out.append('\n');
         });
@@ -52,8 +52,8 @@ final class Report {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%-" + width + "s %12s %8s  %s%n", "figure", "value", "noise", "gated"));
         for (Figure f : figures.values()) {
-            out.append(String.format(Locale.ROOT, "%-" + width + "s %12s %7.1f%%  %s%n", f.name(), value(f),
-                    100 * f.noise(), f.gated() ? "yes" : ""));
+            out.append(String.format(Locale.ROOT, "%-" + width + "s %12s %8s  %s%n", f.name(), value(f),
+                    percent(f.noise()), f.gated() ? "yes" : ""));
         }
         return out.toString();
     }
@@ -87,6 +87,11 @@ final class Report {
             case MICROSECONDS -> String.format(Locale.ROOT, "%.2f us", f.value());
             case GIGABYTES_PER_SECOND -> String.format(Locale.ROOT, "%.2f GB/s", f.value());
         };
+    }
+
+    /** A relative noise in per cent; {@code ?} when unknown (one iteration of one fork). */
+    static String percent(double noise) {
+        return Double.isNaN(noise) ? "?" : String.format(Locale.ROOT, "%.1f%%", 100 * noise);
     }
 
     private static int rank(String kernel) {

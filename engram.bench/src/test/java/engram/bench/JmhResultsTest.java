@@ -84,6 +84,30 @@ class JmhResultsTest {
     }
 
     @Test
+    void oneIterationOfOneForkHasUnknownNoise() {
+        String json = """
+                [{"benchmark": "engram.bench.SpreadingBenchmark.spread", "mode": "avgt",
+                  "params": {"graph": "10000:50000", "kernel": "%s"},
+                  "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "us/op", "rawData": [[%s]]}}]
+                """;
+        List<Result> results = new java.util.ArrayList<>(JmhResults.parse(json.formatted("java", "300", "300")));
+        results.addAll(JmhResults.parse(json.formatted("zig", "100", "100")));
+        assertTrue(Double.isNaN(results.getFirst().relativeNoise()));
+        Map<String, Figure> figures = Figures.of(results);
+        Figure ratio = figures.get("spreading 10000:50000 zig/java");
+        assertEquals(3.0, ratio.value(), 1e-12);
+        assertTrue(Double.isNaN(ratio.noise()));
+        assertTrue(Report.figures(figures).contains("3.000x        ?"), Report.figures(figures));
+        // The gate judges it with the bare 5 % and says the noise is unknown.
+        Map<String, Baselines.Level> baselines = Map.of("x86-64-v3", new Baselines.Level("", "", "", "",
+                Map.of("spreading 10000:50000 zig/java", 3.3)));
+        Gate.Outcome outcome = Gate.compare("x86-64-v3", figures, baselines, "b.json");
+        assertEquals(1, outcome.exitStatus(), outcome.report());
+        assertTrue(outcome.report().contains("allowed band >= 3.135") && outcome.report().contains("UNKNOWN"),
+                outcome.report());
+    }
+
+    @Test
     void malformedJsonIsRefusedWithItsPlace() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JmhResults.parse("[{\"benchmark\": \"x\",\n \"primaryMetric\": {\"score\": 1,}}]"));
