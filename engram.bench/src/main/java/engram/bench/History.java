@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import engram.bench.Figures.Figure;
 
@@ -122,9 +122,8 @@ final class History {
         if (shown.isEmpty()) {
             return "no runs in the history yet\n";
         }
-        Set<String> names = new LinkedHashSet<>();
-        shown.forEach(e -> e.figures().keySet().stream().filter(n -> n.contains(filter)).sorted()
-                .forEach(names::add));
+        Set<String> names = new TreeSet<>();
+        shown.forEach(e -> e.figures().keySet().stream().filter(n -> n.contains(filter)).forEach(names::add));
         int width = Math.max(20, names.stream().mapToInt(String::length).max().orElse(0));
         StringBuilder out = new StringBuilder();
         String[][] header = new String[4][shown.size()];
@@ -137,22 +136,42 @@ final class History {
             header[3][c] = e.machineField("level");
         }
         String[] labels = {"run", "kind", "commit", "level"};
+        String[][] cells = new String[names.size()][shown.size()];
+        int row = 0;
+        for (String name : names) {
+            for (int c = 0; c < shown.size(); c++) {
+                Double value = shown.get(c).figures().get(name);
+                Double noise = shown.get(c).noise().get(name);
+                cells[row][c] = value == null ? "-"
+                        : String.format(Locale.ROOT, "%.3f", value) + (noise == null || noise.isNaN() ? ""
+                                : String.format(Locale.ROOT, " ±%.0f%%", 100 * noise));
+            }
+            row++;
+        }
+        int column = 12;
+        for (String[] line : header) {
+            for (String cell : line) {
+                column = Math.max(column, cell.length());
+            }
+        }
+        for (String[] line : cells) {
+            for (String cell : line) {
+                column = Math.max(column, cell.length());
+            }
+        }
+        String cellFormat = " %" + column + "s";
         for (int r = 0; r < header.length; r++) {
             out.append(String.format(Locale.ROOT, "%-" + width + "s", labels[r]));
             for (String cell : header[r]) {
-                out.append(String.format(Locale.ROOT, " %16s", cell));
+                out.append(String.format(Locale.ROOT, cellFormat, cell));
             }
             out.append('\n');
         }
+        row = 0;
         for (String name : names) {
             out.append(String.format(Locale.ROOT, "%-" + width + "s", name));
-            for (Entry e : shown) {
-                Double value = e.figures().get(name);
-                Double noise = e.noise().get(name);
-                String cell = value == null ? "-"
-                        : String.format(Locale.ROOT, "%.3f", value)
-                                + (noise == null || noise.isNaN() ? "" : String.format(Locale.ROOT, " ±%.0f%%", 100 * noise));
-                out.append(String.format(Locale.ROOT, " %16s", cell));
+            for (String cell : cells[row++]) {
+                out.append(String.format(Locale.ROOT, cellFormat, cell));
             }
             out.append('\n');
         }
