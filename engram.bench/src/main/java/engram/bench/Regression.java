@@ -48,7 +48,11 @@ public final class Regression {
         Path file = Suite.baselinesFile();
         Map<String, Baselines.Level> baselines = Baselines.read(file);
         int status;
-        if (update) {
+        if (update && figures.values().stream().noneMatch(Figure::gated)) {
+            System.out.println("regression gate: this run measured no zig/java or zig/bandwidth figure (level "
+                    + machine.level() + ", zig kernel: " + machine.zigKernel() + "); no baselines written");
+            status = 2;
+        } else if (update) {
             Map<String, Baselines.Level> updated = withLevel(baselines, machine, figures, String.join(" ", args));
             Baselines.write(file, updated);
             System.out.println("regression gate: wrote " + updated.get(machine.level()).figures().size()
