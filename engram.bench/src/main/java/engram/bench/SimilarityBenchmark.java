@@ -2,7 +2,6 @@ package engram.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,38 +23,50 @@ import engram.api.KernelService;
 import engram.api.KernelWorkspace;
 
 /**
- * 1:N cosine similarity and fused top-k over an off-heap slab with precomputed norms, as the
- * store keeps it (64-byte aligned), each call with a workspace made once. Every kernel runs in
- * the same JVM run, so the figure that matters is the ratio between them.
+ * Fused 1:N cosine top-10 ({@code cosineTopK}, one query, k = 10) over an off-heap slab of
+ * {@code rows} rows of {@code dimensions} floats with precomputed norms, as the store keeps it
+ * (64-byte aligned), each call with a workspace made once. The kernels {@code reference},
+ * {@code java} and {@code zig} run in the same JMH run, and {@code lucene}, the outside peer:
+ * Lucene's {@code VectorUtil.dotProduct} over the same rows (as Lucene holds them, one
+ * {@code float[]} per row), divided by the same stored norms, into a top-10 heap
+ * ({@link LucenePeer}). The figure that matters is the ratio between them, and the ratio of
+ * the bytes read ({@code rows * dimensions * 4}) per second to the machine's own read
+ * bandwidth over as many bytes ({@link BandwidthBenchmark}).
+ *
+ * <p>Setup checks each kernel's top-10 (and, for the kernels, the full score vector) against
+ * the reference once, by {@code KernelTolerance}, and fails on a mismatch.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-// One fork per kernel and size, all in one run, so machine noise hits them alike. The forked
-// JVM needs native access (and JMH itself touches sun.misc.Unsafe); a fixed heap keeps GC
-// out of the figures.
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g"})
+// Three forks per kernel and size, all in one run, so machine noise hits them alike; equal
+// -Xms/-Xmx with the heap touched up front (as Lucene's vector benchmarks do) keep heap growth
+// and page faults out of the figures. The heap holds Lucene's copy of the rows (614 MB at
+// d = 1536, n = 100,000). The flags: native access for the Zig kernel, JMH's sun.misc.Unsafe,
+// and the Vector API for the java kernel and Lucene's vectorised VectorUtil.
+@Fork(value = 3, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
 public class SimilarityBenchmark {
-    private static final int TOP_K = 10;
+    static final int TOP_K = 10;
 
     @Param({"384", "768", "1536"})
     int dimensions;
 
-    @Param({"1000", "1023", "10000"})
+    @Param({"1000", "10000", "100000"})
     int rows;
 
-    @Param({"java", "zig"})
+    @Param({"reference", "java", "zig", "lucene"})
     String kernel;
 
     private Arena arena;
     private KernelService service;
     private KernelWorkspace workspace;
+    private LucenePeer lucene;
     private MemorySegment query;
     private MemorySegment matrix;
     private MemorySegment norms;
-    private MemorySegment out;
     private MemorySegment topIndex;
     private MemorySegment topScore;
 
@@ -63,48 +74,36 @@ public class SimilarityBenchmark {
     public void setUp() {
         arena = Arena.ofShared();
         SplittableRandom random = new SplittableRandom(42);
-        query = randomFloats(random, dimensions);
-        matrix = randomFloats(random, (long) rows * dimensions);
-        norms = Verify.floats(arena, rows);
-        for (int row = 0; row < rows; row++) {
-            double sum = 0;
-            for (int j = 0; j < dimensions; j++) {
-                double v = matrix.getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * dimensions + j);
-                sum += v * v;
-            }
-            norms.setAtIndex(ValueLayout.JAVA_FLOAT, row, (float) Math.sqrt(sum));
-        }
-        out = Verify.floats(arena, rows);
+        query = Data.uniformFloats(arena, random, dimensions);
+        matrix = Data.uniformFloats(arena, random, (long) rows * dimensions);
+        norms = Data.norms(arena, matrix, rows, dimensions);
         topIndex = Verify.ints(arena, TOP_K);
         topScore = Verify.floats(arena, TOP_K);
-        service = Kernels.named(kernel);
-        // Scratch of a call: one top-k heap (row and score) and the query's norm.
-        workspace = Kernels.workspace(service, TOP_K * 8L + 8);
-        Verify.cosine(service, workspace, Kernels.named("java"), query, dimensions, matrix, rows, norms, TOP_K);
-    }
-
-    private MemorySegment randomFloats(SplittableRandom random, long count) {
-        MemorySegment segment = Verify.floats(arena, count);
-        for (long i = 0; i < count; i++) {
-            segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble(-1, 1));
+        KernelService reference = Kernels.named("reference");
+        if (kernel.equals("lucene")) {
+            lucene = new LucenePeer(query, dimensions, matrix, rows, norms, TOP_K);
+            lucene.search();
+            Verify.topK("lucene", lucene.result(), 0, reference, query, 1, dimensions, matrix, rows, norms, TOP_K);
+            return;
         }
-        return segment;
+        service = Kernels.named(kernel);
+        workspace = Kernels.workspace(service, TOP_K * 8L + 8);
+        Verify.cosine(service, workspace, reference, query, dimensions, matrix, rows, norms, TOP_K);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        workspace.close();
+        if (workspace != null) {
+            workspace.close();
+        }
         arena.close();
     }
 
     @Benchmark
-    public MemorySegment cosine() {
-        service.cosine(workspace, query, dimensions, matrix, 0, rows, norms, out);
-        return out;
-    }
-
-    @Benchmark
-    public MemorySegment cosineTopK() {
+    public Object cosineTopK() {
+        if (lucene != null) {
+            return lucene.search();
+        }
         service.cosineTopK(workspace, query, 1, dimensions, matrix, 0, rows, norms, TOP_K, topIndex, topScore);
         return topScore;
     }

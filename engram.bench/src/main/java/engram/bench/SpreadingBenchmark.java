@@ -26,37 +26,43 @@ import engram.api.KernelWorkspace;
 import engram.api.SpreadParams;
 
 /**
- * Activation spreading over a random CSR graph with five out-edges per node on average
- * (the profiling workload: 10,000 nodes, 50,000 edges), from a rotating set of 1,000 seed
- * queries of three seeds each, each call with a workspace made once whose arena holds the
- * graph's node tables.
+ * Dense activation spreading, depth 4, from 10 seeds, over two random CSR graphs: 10,000 nodes
+ * and 50,000 edges (the profiling workload) and 1,000,000 nodes and 16,000,000 edges. Each node
+ * has the same out-degree (5 and 16), its targets uniform over all nodes and its weights uniform
+ * in [0.2, 1), from a fixed seed; the graph lives in 64-byte aligned segments the benchmark owns,
+ * wrapped without a copy ({@link CsrGraph#wrap}), as an engine's snapshot is. Calls rotate over
+ * 1,000 seed sets (10 seeds each, activations in [0.5, 1)) so no call repeats the last one's
+ * frontier; hop factors exponential (rate 0.5), threshold 0.01. Each call has a workspace made
+ * once whose arena holds the graph's node tables.
+ *
+ * <p>Setup checks the first seed sets against the reference, bit for bit.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-// See SimilarityBenchmark for why one fork with native access and a fixed heap.
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xms2g", "-Xmx2g"})
+// See SimilarityBenchmark for the forks and flags.
+@Fork(value = 3, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
 public class SpreadingBenchmark {
     private static final int QUERIES = 1000;
-    private static final int SEEDS_PER_QUERY = 3;
-    private static final int EDGES_PER_NODE = 5;
+    private static final int SEEDS_PER_QUERY = 10;
+    private static final int DEPTH = 4;
     /** A spread's scratch per node of the graph: about 30 bytes by the contract, and room for alignment. */
     private static final long SPREAD_BYTES_PER_NODE = 32;
-    /** The queries the Verify step checks against the reference. */
-    private static final int VERIFIED_QUERIES = 8;
 
-    @Param({"10000"})
-    int nodes;
+    /** Nodes and edges, {@code nodes:edges}. */
+    @Param({"10000:50000", "1000000:16000000"})
+    String graph;
 
-    @Param({"java", "zig"})
+    @Param({"reference", "java", "zig"})
     String kernel;
 
     private Arena arena;
     private KernelService service;
     private KernelWorkspace workspace;
-    private CsrGraph graph;
+    private CsrGraph csr;
     private SpreadParams params;
     private MemorySegment[] seedNodes;
     private MemorySegment[] seedActivations;
@@ -66,22 +72,28 @@ public class SpreadingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SplittableRandom random = new SplittableRandom(7);
-        int edges = nodes * EDGES_PER_NODE;
-        int[] offsets = new int[nodes + 1];
-        int[] targets = new int[edges];
-        float[] weights = new float[edges];
-        for (int u = 0; u < nodes; u++) {
-            offsets[u + 1] = offsets[u] + EDGES_PER_NODE;
-            for (int e = offsets[u]; e < offsets[u + 1]; e++) {
-                targets[e] = random.nextInt(nodes);
-                weights[e] = (float) random.nextDouble(0.2, 1);
-            }
+        String[] shape = graph.split(":");
+        int nodes = Integer.parseInt(shape[0]);
+        int edges = Integer.parseInt(shape[1]);
+        if (shape.length != 2 || edges % nodes != 0) {
+            throw new IllegalArgumentException("graph " + graph + " is not nodes:edges with edges a multiple of nodes");
         }
-        graph = CsrGraph.of(offsets, targets, weights);
-        params = SpreadParams.exponential(4, 0.5, 0.01f);
+        int degree = edges / nodes;
         arena = Arena.ofShared();
-        // One slice per query, made here: slicing in the benchmark method would measure the slices.
+        SplittableRandom random = new SplittableRandom(7);
+        MemorySegment offsets = Verify.ints(arena, nodes + 1L);
+        MemorySegment targets = Verify.ints(arena, edges);
+        MemorySegment weights = Verify.floats(arena, edges);
+        for (int u = 0; u <= nodes; u++) {
+            offsets.setAtIndex(ValueLayout.JAVA_INT, u, u * degree);
+        }
+        for (int e = 0; e < edges; e++) {
+            targets.setAtIndex(ValueLayout.JAVA_INT, e, random.nextInt(nodes));
+            weights.setAtIndex(ValueLayout.JAVA_FLOAT, e, (float) random.nextDouble(0.2, 1));
+        }
+        csr = CsrGraph.wrap(nodes, edges, offsets, targets, weights, null);
+        params = SpreadParams.exponential(DEPTH, 0.5, 0.01);
+        // One slice per seed set, made here: slicing in the benchmark method would measure the slices.
         MemorySegment allNodes = Verify.ints(arena, (long) QUERIES * SEEDS_PER_QUERY);
         MemorySegment allActivations = Verify.floats(arena, (long) QUERIES * SEEDS_PER_QUERY);
         for (int i = 0; i < QUERIES * SEEDS_PER_QUERY; i++) {
@@ -100,9 +112,10 @@ public class SpreadingBenchmark {
         firstHop = Verify.ints(arena, nodes);
         service = Kernels.named(kernel);
         workspace = Kernels.workspace(service, nodes * SPREAD_BYTES_PER_NODE);
-        KernelService reference = Kernels.named("java");
-        for (int q = 0; q < VERIFIED_QUERIES; q++) {
-            Verify.spread(service, workspace, reference, graph, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY,
+        KernelService reference = Kernels.named("reference");
+        int verified = nodes > 100_000 ? 2 : 8;
+        for (int q = 0; q < verified; q++) {
+            Verify.spread(service, workspace, reference, csr, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY,
                     params);
         }
     }
@@ -110,7 +123,7 @@ public class SpreadingBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         workspace.close();
-        graph.close();
+        csr.close();
         arena.close();
     }
 
@@ -118,7 +131,7 @@ public class SpreadingBenchmark {
     public int spread() {
         int q = query;
         query = (q + 1) % QUERIES;
-        return service.spread(workspace, graph, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY, params, activation,
+        return service.spread(workspace, csr, seedNodes[q], seedActivations[q], SEEDS_PER_QUERY, params, activation,
                 firstHop);
     }
 }

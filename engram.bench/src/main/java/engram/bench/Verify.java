@@ -3,6 +3,7 @@ package engram.bench;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import engram.api.CsrGraph;
 import engram.api.DecayParams;
@@ -14,7 +15,7 @@ import engram.api.SpreadResult;
 import engram.api.TopK;
 
 /**
- * Each benchmark checks its kernel once against the Java reference before it measures, on the
+ * Each benchmark checks its kernel once against the reference kernel ({@code reference}, the scalar oracle) before it measures, on the
  * benchmark's own inputs and workspace, by the contract's rules ({@link KernelTolerance}), and
  * fails on a difference: a fast wrong kernel is no result. The kernel and the reference write
  * to outputs of their own, so neither result can stand in for the other.
@@ -43,6 +44,47 @@ final class Verify {
             require(kernel, "top-" + k, KernelTolerance.topK(
                     new TopK(expectedIndex.toArray(ValueLayout.JAVA_INT), expectedScore.toArray(ValueLayout.JAVA_FLOAT)),
                     new TopK(index.toArray(ValueLayout.JAVA_INT), score.toArray(ValueLayout.JAVA_FLOAT))));
+        }
+    }
+
+    /**
+     * The top-{@code k} of each of {@code queryCount} queries of one batched call of {@code kernel},
+     * against the reference's, query by query.
+     */
+    static void topKBatch(KernelService kernel, KernelWorkspace workspace, KernelService reference,
+            MemorySegment queries, int queryCount, int dimensions, MemorySegment matrix, int rows, MemorySegment norms,
+            int k) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment index = ints(arena, (long) queryCount * k);
+            MemorySegment score = floats(arena, (long) queryCount * k);
+            kernel.cosineTopK(workspace, queries, queryCount, dimensions, matrix, 0, rows, norms, k, index, score);
+            int[] indices = index.toArray(ValueLayout.JAVA_INT);
+            float[] scores = score.toArray(ValueLayout.JAVA_FLOAT);
+            for (int q = 0; q < queryCount; q++) {
+                topK(kernel.info().id(), new TopK(Arrays.copyOfRange(indices, q * k, q * k + k),
+                        Arrays.copyOfRange(scores, q * k, q * k + k)), q, reference, queries, queryCount,
+                        dimensions, matrix, rows, norms, k);
+            }
+        }
+    }
+
+    /**
+     * {@code candidate}, the top-{@code k} of query {@code q} of {@code queries} by {@code who}, against
+     * the reference's top-k of that query alone.
+     */
+    static void topK(String who, TopK candidate, int q, KernelService reference, MemorySegment queries,
+            int queryCount, int dimensions, MemorySegment matrix, int rows, MemorySegment norms, int k) {
+        if (q < 0 || q >= queryCount) {
+            throw new IllegalArgumentException("query " + q + " is not in 0.." + (queryCount - 1));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment expectedIndex = ints(arena, k);
+            MemorySegment expectedScore = floats(arena, k);
+            MemorySegment query = queries.asSlice((long) q * dimensions * Float.BYTES, (long) dimensions * Float.BYTES);
+            reference.cosineTopK(null, query, 1, dimensions, matrix, 0, rows, norms, k, expectedIndex, expectedScore);
+            require(who, "top-" + k + " of query " + q, KernelTolerance.topK(
+                    new TopK(expectedIndex.toArray(ValueLayout.JAVA_INT), expectedScore.toArray(ValueLayout.JAVA_FLOAT)),
+                    candidate));
         }
     }
 
@@ -81,8 +123,12 @@ final class Verify {
     }
 
     private static void require(KernelService kernel, String what, KernelTolerance.Verdict verdict) {
+        require(kernel.info().id(), what, verdict);
+    }
+
+    private static void require(String who, String what, KernelTolerance.Verdict verdict) {
         if (!verdict.agrees()) {
-            throw new IllegalStateException(kernel.info().id() + " " + what + " differs from the reference beyond the"
+            throw new IllegalStateException(who + " " + what + " differs from the reference beyond the"
                     + " contract: " + verdict.difference());
         }
     }

@@ -1,0 +1,131 @@
+package engram.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import engram.api.CsrGraph;
+import engram.api.DecayCurve;
+import engram.api.DecayParams;
+import engram.api.KernelService;
+import engram.api.KernelWorkspace;
+import engram.api.SpreadParams;
+
+/**
+ * The smallest call of each entry point, where a call's fixed cost (validation, the workspace,
+ * for the Zig kernel the downcall and its argument marshalling) is all there is: cosine of one
+ * row of d = 1, top-1 of one row of d = 1, decay of one memory, a spread of depth 1 from one seed
+ * on a graph of one node and no edge. Compare with {@link DowncallBenchmark}, a bare FFM downcall.
+ *
+ * <p>Setup checks each against the reference.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+// See SimilarityBenchmark for the forks and flags.
+@Fork(value = 3, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+public class CallOverheadBenchmark {
+    @Param({"reference", "java", "zig"})
+    String kernel;
+
+    private Arena arena;
+    private KernelService service;
+    private KernelWorkspace workspace;
+    private MemorySegment query;
+    private MemorySegment matrix;
+    private MemorySegment norms;
+    private MemorySegment out;
+    private MemorySegment topIndex;
+    private MemorySegment strength;
+    private MemorySegment age;
+    private MemorySegment count;
+    private DecayParams decayParams;
+    private CsrGraph graph;
+    private SpreadParams spreadParams;
+    private MemorySegment seed;
+    private MemorySegment seedActivation;
+    private MemorySegment activation;
+    private MemorySegment firstHop;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        arena = Arena.ofShared();
+        query = Verify.floats(arena, 1).fill((byte) 0);
+        query.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.5f);
+        matrix = Verify.floats(arena, 1);
+        matrix.setAtIndex(ValueLayout.JAVA_FLOAT, 0, -0.25f);
+        norms = Verify.floats(arena, 1);
+        norms.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.25f);
+        out = Verify.floats(arena, 1);
+        topIndex = Verify.ints(arena, 1);
+        strength = Verify.floats(arena, 1);
+        strength.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.8f);
+        age = Verify.floats(arena, 1);
+        age.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 3_600f);
+        count = Verify.ints(arena, 1);
+        count.setAtIndex(ValueLayout.JAVA_INT, 0, 1);
+        decayParams = DecayParams.of(new DecayCurve.Exponential());
+        graph = CsrGraph.of(new int[] {0, 0}, new int[0], new float[0]);
+        spreadParams = SpreadParams.exponential(1, 0.5, 0.01);
+        seed = Verify.ints(arena, 1);
+        seed.setAtIndex(ValueLayout.JAVA_INT, 0, 0);
+        seedActivation = Verify.floats(arena, 1);
+        seedActivation.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.9f);
+        activation = Verify.floats(arena, 1);
+        firstHop = Verify.ints(arena, 1);
+        service = Kernels.named(kernel);
+        workspace = Kernels.workspace(service, 0);
+        KernelService reference = Kernels.named("reference");
+        Verify.cosine(service, workspace, reference, query, 1, matrix, 1, norms, 1);
+        Verify.decay(service, workspace, reference, strength, age, count, 1, decayParams);
+        Verify.spread(service, workspace, reference, graph, seed, seedActivation, 1, spreadParams);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        workspace.close();
+        graph.close();
+        arena.close();
+    }
+
+    @Benchmark
+    public MemorySegment cosine() {
+        service.cosine(workspace, query, 1, matrix, 0, 1, norms, out);
+        return out;
+    }
+
+    @Benchmark
+    public MemorySegment cosineTopK() {
+        service.cosineTopK(workspace, query, 1, 1, matrix, 0, 1, norms, 1, topIndex, out);
+        return out;
+    }
+
+    @Benchmark
+    public MemorySegment decay() {
+        service.decay(workspace, strength, age, count, 1, decayParams, out);
+        return out;
+    }
+
+    @Benchmark
+    public int spread() {
+        return service.spread(workspace, graph, seed, seedActivation, 1, spreadParams, activation, firstHop);
+    }
+}
