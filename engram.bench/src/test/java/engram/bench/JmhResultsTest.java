@@ -42,7 +42,7 @@ class JmhResultsTest {
         // JMH writes "NaN" for the error of two iterations; the iterations' spread stands in.
         assertTrue(Double.isNaN(spread.scoreError()));
         assertEquals((77.6362234322193 - 76.76736249524534) / 2 / spread.median(), spread.relativeNoise(), 1e-12);
-        Result downcall = results.stream().filter(r -> r.shortName().equals("DowncallBenchmark.getpid")).findFirst()
+        Result downcall = results.stream().filter(r -> r.shortName().equals("DowncallBenchmark.abs")).findFirst()
                 .orElseThrow();
         assertEquals("ns/op", downcall.unit());
         assertTrue(downcall.params().isEmpty());
@@ -56,7 +56,7 @@ class JmhResultsTest {
         assertTrue(spread.gated());
         assertTrue(spread.value() > 0);
         assertNotNull(figures.get("call cosine zig ns"));
-        assertNotNull(figures.get("downcall getpid ns"));
+        assertNotNull(figures.get("downcall abs ns"));
         assertNotNull(figures.get("bandwidth d=384 n=1000 GB/s"));
         assertNotNull(figures.get("decay n=10000 exponential zig/reference"));
         String report = Report.medians(JmhResults.parse(sample())) + Report.figures(figures) + Report.targets(figures);
