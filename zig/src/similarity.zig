@@ -17,8 +17,8 @@
 //! added in float64. The row loop is inlined into the loop over rows: no call
 //! per row. A batch of top-k queries scores a row for `tile` queries at a
 //! time in one pass over it (each vector of the row loaded once for the tile),
-//! every tile while the row is in L1, so that a batch reads each row from
-//! memory once.
+//! a block of rows (`row_block_bytes`) for every tile while the block is in
+//! L1, so that a batch reads each row from memory once.
 //!
 //! ## Accuracy: why every score is within 1e-6 of the exact one
 //!
@@ -88,6 +88,12 @@ pub const tile: usize = switch (simd.isa) {
     .x86_64_v4, .aarch64_neon => 4,
     .x86_64_baseline, .x86_64_v3 => 2,
 };
+/// A top-k batch takes its rows in blocks of about this many bytes, each
+/// block scored for every tile of queries while it is in L1 (beside a tile
+/// of queries), so that a batch reads each row from memory once and the
+/// queries from L2 once per block rather than once per row.
+const row_block_bytes = 16 * 1024;
+const block_rows_max = 64;
 /// Squared norms the fast path trusts (see the accuracy argument).
 const safe_min: f64 = 0x1p-100;
 const safe_max: f64 = 0x1p100;
@@ -174,7 +180,7 @@ pub const TopKBatch = struct {
 /// For each query q, writes its `k` best rows to `out_index[q*k..][0..k]`
 /// and `out_score[...]`, best first: score descending, then index ascending,
 /// NaN below every number. Each row is read from memory once for all queries
-/// (`tile` queries per pass over it, while it is in L1), and each query's
+/// (`tile` queries per pass over a block of rows, while it is in L1), and each query's
 /// result is the one it would get alone: the same per-query sums in the same
 /// order, offered to its heap in the same row order. No score array is
 /// written: each score goes straight to its query's heap, and most are turned
@@ -193,36 +199,45 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
     assert(@as(u64, batch.first_row) + row_count <= rows_max);
     for (query_norms, 0..) |*squares, q| squares.* = sumOfSquares(batch.query(q));
     const dimensions = batch.dimensions;
-    for (0..row_count) |row| {
-        // Every heap holds the same number of entries: one per row so far, up to k.
-        const filled = @min(row, k);
-        const vector = batch.matrix[row * dimensions ..][0..dimensions];
-        const given: ?f32 = if (batch.norms) |n| n[row] else null;
-        const index: i32 = @intCast(batch.first_row + row);
-        // The row's squares do not depend on the query: the first tile's pass
+    const block_rows: usize = @max(1, @min(block_rows_max, row_block_bytes / (dimensions * @sizeOf(f32))));
+    var block_start: usize = 0;
+    while (block_start < row_count) {
+        const block_end = @min(row_count, block_start + block_rows);
+        // The rows' squares do not depend on the query: the first tile's pass
         // computes them, the same sums in the same order as a lone query's.
-        var row_squares: f64 = undefined;
+        var row_squares: [block_rows_max]f64 = undefined;
         var first: usize = 0;
         while (first < query_count) {
             const count = @min(tile, query_count - first);
             switch (count) {
                 inline 1...tile => |t| {
                     var queries: [t][]const f32 = undefined;
-                    inline for (&queries, 0..) |*values, i| values.* = batch.query(first + i);
-                    const sums = if (first == 0) fastSums(t, true, queries, vector) else fastSums(t, false, queries, vector);
-                    if (first == 0) row_squares = sums.squares;
-                    inline for (0..t) |i| {
-                        const q = first + i;
-                        const prepared = Query{ .values = queries[i], .squares = query_norms[q], .norm = @sqrt(query_norms[q]) };
-                        const score = scoreOf(prepared, sums.dots[i], vector, row_squares, given);
-                        var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
-                        if (heap.len < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+                    var prepared: [t]Query = undefined;
+                    inline for (&queries, &prepared, 0..) |*values, *query, i| {
+                        values.* = batch.query(first + i);
+                        query.* = .{ .values = values.*, .squares = query_norms[first + i], .norm = @sqrt(query_norms[first + i]) };
+                    }
+                    for (block_start..block_end) |row| {
+                        const vector = batch.matrix[row * dimensions ..][0..dimensions];
+                        const sums = if (first == 0) fastSums(t, true, queries, vector) else fastSums(t, false, queries, vector);
+                        if (first == 0) row_squares[row - block_start] = sums.squares;
+                        const given: ?f32 = if (batch.norms) |n| n[row] else null;
+                        const index: i32 = @intCast(batch.first_row + row);
+                        // Every heap holds the same number of entries: one per row so far, up to k.
+                        const filled = @min(row, k);
+                        inline for (prepared, 0..) |query, i| {
+                            const q = first + i;
+                            const score = scoreOf(query, sums.dots[i], vector, row_squares[row - block_start], given);
+                            var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
+                            if (filled < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+                        }
                     }
                 },
                 else => unreachable,
             }
             first += count;
         }
+        block_start = block_end;
     }
     for (0..query_count) |q| {
         var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = k };
