@@ -55,12 +55,14 @@ pub fn build(b: *std.Build) void {
     // Not part of the install or test steps: a timing of the similarity
     // kernels against the old ones and a plain read loop, compiled for the
     // best library target this machine runs natively (as the loader picks).
+    // -Dbench-target=x86_64_v3 (a library's name) times another level.
+    const bench_target = b.option([]const u8, "bench-target", "The library target `zig build bench` times (default: the best this machine runs)");
     var bench_query: std.Target.Query = .{};
     for (library_targets) |library_target| {
         const target = b.resolveTargetQuery(library_target.query);
-        if (target.result.cpu.arch == b.host.result.cpu.arch and canExecute(b.host.result, target.result)) {
-            bench_query = library_target.query;
-        }
+        const runs = target.result.cpu.arch == b.host.result.cpu.arch and canExecute(b.host.result, target.result);
+        const named = if (bench_target) |name| std.mem.eql(u8, name, library_target.name) else runs;
+        if (named) bench_query = library_target.query;
     }
     const bench = b.addExecutable(.{
         .name = "bench_similarity",
