@@ -43,7 +43,7 @@ pub fn main() !void {
 
     try stdout.print("similarity bench: {s}, {d} f32 lanes, d = {d}; best of interleaved runs\n", .{ simd.isa.name(), lanes, dimensions });
     for (row_counts) |rows| {
-        const reps: usize = if (rows <= 10_000) 40 else 8;
+        const reps: usize = if (rows <= 10_000) 40 else 16;
         for ([_]usize{ 0, 4 }) |offset| {
             const matrix = buffer[offset..][0 .. rows * dimensions];
             const query = queries[0..dimensions];
@@ -82,7 +82,7 @@ pub fn main() !void {
     var index_new: [query_count_max * k]i32 = undefined;
     var score_new: [query_count_max * k]f32 = undefined;
     for (row_counts) |rows| {
-        const reps: usize = if (rows <= 10_000) 20 else 4;
+        const reps: usize = if (rows <= 10_000) 20 else 6;
         for ([_]usize{ 1, 4, 16 }) |query_count| {
             const old_batch = old.TopKBatch{ .queries = queries[0 .. query_count * dimensions], .dimensions = @intCast(dimensions), .matrix = buffer[0 .. rows * dimensions], .norms = null, .first_row = 0 };
             const new_batch = new.TopKBatch{ .queries = old_batch.queries, .dimensions = old_batch.dimensions, .matrix = old_batch.matrix, .norms = null, .first_row = 0 };
