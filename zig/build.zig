@@ -52,6 +52,28 @@ pub fn build(b: *std.Build) void {
     const test_step = b.step("test", "Run the unit tests and the corpus replay on every library target this machine can execute");
     const corpus_step = b.step("corpus", "Replay the regression corpus on every library target this machine can execute");
     test_step.dependOn(corpus_step);
+    // Not part of the install or test steps: a timing of the similarity
+    // kernels against the old ones and a plain read loop, compiled for the
+    // best library target this machine runs natively (as the loader picks).
+    // -Dbench-target=x86_64_v3 (a library's name) times another level.
+    const bench_target = b.option([]const u8, "bench-target", "The library target `zig build bench` times (default: the best this machine runs)");
+    var bench_query: std.Target.Query = .{};
+    for (library_targets) |library_target| {
+        const target = b.resolveTargetQuery(library_target.query);
+        const runs = target.result.cpu.arch == b.host.result.cpu.arch and canExecute(b.host.result, target.result);
+        const named = if (bench_target) |name| std.mem.eql(u8, name, library_target.name) else runs;
+        if (named) bench_query = library_target.query;
+    }
+    const bench = b.addExecutable(.{
+        .name = "bench_similarity",
+        .root_source_file = b.path("src/bench.zig"),
+        .target = b.resolveTargetQuery(bench_query),
+        .optimize = optimize orelse .ReleaseFast,
+    });
+    const bench_run = b.addRunArtifact(bench);
+    if (b.args) |args| bench_run.addArgs(args);
+    b.step("bench", "Time the similarity kernels against the old ones and a plain read loop (ReleaseFast, native CPU)").dependOn(&bench_run.step);
+
     for (library_targets) |library_target| {
         const target = b.resolveTargetQuery(library_target.query);
         const library = b.addSharedLibrary(.{

@@ -1,9 +1,63 @@
 //! Cosine similarity of one query against a range of rows of a row-major
 //! matrix, and the fused top-k selection over the same scores for a batch of
-//! queries. Products and sums are taken in f64 so the result stays within
-//! 1e-6 of the exact value at any dimension.
+//! queries.
+//!
+//! ## The row loop
+//!
+//! A row is read once, in vectors of `lanes` float32 (16 with AVX-512, 8 with
+//! AVX2, 4 with SSE2 or NEON: the width of the library's target), on
+//! `chains` independent float32 multiply-add chains per sum (fused where the
+//! target has FMA), so that the adds of one chain wait for each other but not
+//! for the other chains'. The query is read as it is, float32, and needs no
+//! conversion; its float64 squared norm is computed once per call. Every
+//! `steps_per_fold` steps the chains of a sum are added in float32, as a tree,
+//! and the result is folded, widened, into a float64 accumulator; a row's
+//! float64 accumulator is reduced to one number once, at the end of the row,
+//! as a tree. The values past the last whole vector (fewer than `lanes`) are
+//! added in float64. The row loop is inlined into the loop over rows: no call
+//! per row. A batch of top-k queries scores a row for `tile` queries at a
+//! time in one pass over it (each vector of the row loaded once for the tile),
+//! a block of rows (`row_block_bytes`) for every tile while the block is in
+//! L1, so that a batch reads each row from memory once.
+//!
+//! ## Accuracy: why every score is within 1e-6 of the exact one
+//!
+//! Let u = 2^-24 (float32 rounding) and P = sum |q_i v_i| <= |q| |v|
+//! (Cauchy-Schwarz). One lane of one chain adds at most `steps_per_fold` = 4
+//! products before it is folded. A chain of 4 fused multiply-adds errs by at
+//! most 4u times the sum of the magnitudes of its products (5u without FMA,
+//! where the product is rounded as well), the tree over the 4 chains adds two
+//! roundings (2u), the widening is exact, and the float64 sums err by less
+//! than 4096 * 2^-53 relative: so the dot product errs by at most 7u P
+//! (+ 1e-12 P), and the sum of squares (all terms positive) by 7u relative,
+//! its square root by 3.5u. Provided nothing overflows or underflows (below),
+//! the score dot / (|q| |v|) errs by at most 7u + 3.5u = 10.5u = 6.3e-7, plus
+//! the float32 rounding of the result (3e-8): 6.6e-7 < 1e-6. With a given
+//! norm g, the error is 7u P / (|q| g) <= 7u |v| / g, which is at most
+//! 8.75u = 5.3e-7 when g >= 0.8 |v|. The query's norm is exact (float64
+//! products of float32 values are exact), to 1e-12.
+//!
+//! The fast path is trusted (`trusted`) only where that argument holds: both
+//! squared norms in [2^-100, 2^100] (norms in [2^-50, 2^50]), so no product or
+//! partial sum reaches float32's overflow (|partial| <= P <= 2^100 < 2^128), and
+//! what underflow loses (at most 2^-150 per rounding, 2^-137 for 4096
+//! dimensions) is below 2^-37 of |q| |v|; and a given norm, when not 0, at
+//! least 0.8 of the fast path's norm of the row. A zero query is trusted
+//! wherever the row's squares did not overflow (every product is then 0, or
+//! NaN for a row that is not finite). Everything else (a row or query with
+//! huge or tiny values, infinities, NaN, a given norm much below the true one)
+//! is computed again on the exact path, every value widened to float64.
+//!
+//! ## Reproducibility
+//!
+//! Each sum is taken in one fixed order that depends only on the dimension:
+//! not on the address of the data, the batch, the tile a query falls in, nor
+//! on whether the call is `cosine` or `cosineTopK`. So a row scores the same
+//! bits in `cosine` and in `cosineTopK`, and each query of a batch gets the
+//! result of a call with that query alone.
 
 const std = @import("std");
+const builtin = @import("builtin");
 const simd = @import("simd.zig");
 
 const assert = std.debug.assert;
@@ -16,7 +70,68 @@ pub const queries_max: u32 = 1024;
 
 const lanes = simd.f32_lanes;
 const VectorF32 = @Vector(lanes, f32);
+const HalfF32 = @Vector(lanes / 2, f32);
+const HalfF64 = @Vector(lanes / 2, f64);
 const VectorF64 = @Vector(lanes, f64);
+
+/// Independent multiply-add chains per sum.
+const chains = 4;
+/// Vectors of a chain added in float32 before they are folded into float64.
+const steps_per_fold = 4;
+/// Elements read per step (one vector per chain) and per fold.
+const step_elements = chains * lanes;
+const fold_elements = steps_per_fold * step_elements;
+/// Queries scored per pass over a row in a top-k batch: as many as leave the
+/// accumulators in registers (`chains` vectors per query, plus the squares):
+/// 32 vector registers with AVX-512 and NEON, 16 with AVX2 and SSE2.
+pub const tile: usize = switch (simd.isa) {
+    .x86_64_v4, .aarch64_neon => 4,
+    .x86_64_baseline, .x86_64_v3 => 2,
+};
+/// A top-k batch takes its rows in blocks of about this many bytes, each
+/// block scored for every tile of queries while it is in L1 (beside a tile
+/// of queries), so that a batch reads each row from memory once and the
+/// queries from L2 once per block rather than once per row.
+const row_block_bytes = 16 * 1024;
+const block_rows_max = 64;
+/// How far ahead of its reads the first pass over a row prefetches.
+const prefetch_bytes = 2048;
+/// Squared norms the fast path trusts (see the accuracy argument).
+const safe_min: f64 = 0x1p-100;
+const safe_max: f64 = 0x1p100;
+/// A given norm below this share of the row's norm magnifies the fast path's error too much.
+const least_given_norm_share: f64 = 0.8;
+
+/// Fused multiply-add only where the target has it: without, `@mulAdd` would
+/// be a call to a software fma per vector.
+const has_fma = switch (builtin.cpu.arch) {
+    .x86_64 => std.Target.x86.featureSetHas(builtin.cpu.features, .fma),
+    .aarch64 => true,
+    else => false,
+};
+
+comptime {
+    assert(chains == 4); // `foldChains` adds them as a tree of two levels
+    assert(lanes >= 4 and lanes % 2 == 0);
+    // Safe range: the widest partial sum, 2^100, is far from float32's 2^128.
+    assert(safe_max * 0x1p27 < std.math.floatMax(f32));
+}
+
+inline fn mulAdd(a: VectorF32, b: VectorF32, c: VectorF32) VectorF32 {
+    return if (has_fma) @mulAdd(VectorF32, a, b, c) else a * b + c;
+}
+
+/// A query as every row loop takes it: its values and its exact squared norm.
+const Query = struct {
+    values: []const f32,
+    squares: f64,
+    norm: f64,
+
+    fn of(values: []const f32) Query {
+        const squares = sumOfSquares(values);
+        return .{ .values = values, .squares = squares, .norm = @sqrt(squares) };
+    }
+};
 
 /// `out[i]` = cosine of `query` and row `i` of `matrix`; `norms[i]`, when
 /// given, is taken as the norm of row `i` without recomputing it. A range of
@@ -25,9 +140,13 @@ pub fn cosine(query: []const f32, matrix: []const f32, norms: ?[]const f32, out:
     assert(query.len >= 1 and query.len <= dimensions_max);
     assert(matrix.len == out.len * query.len);
     assert(norms == null or norms.?.len == out.len);
-    const query_norm = @sqrt(sumOfSquares(query));
+    const dimensions = query.len;
+    const prepared = Query.of(query);
     for (out, 0..) |*score, row| {
-        score.* = rowScore(query, query_norm, matrix, norms, row);
+        const vector = matrix[row * dimensions ..][0..dimensions];
+        const given: ?f32 = if (norms) |n| n[row] else null;
+        const sums = fastSums(1, true, .{query}, vector);
+        score.* = scoreOf(prepared, sums.dots[0], vector, RowSquares.of(sums.squares), given);
     }
 }
 
@@ -62,10 +181,14 @@ pub const TopKBatch = struct {
 
 /// For each query q, writes its `k` best rows to `out_index[q*k..][0..k]`
 /// and `out_score[...]`, best first: score descending, then index ascending,
-/// NaN below every number. Each row is read once for all queries, and each
-/// query's result is the one it would get alone: the same per-query sums in
-/// the same order, offered to its heap in the same row order. The output
-/// slices are the heaps; `query_norms` is scratch of one entry per query.
+/// NaN below every number. Each row is read from memory once for all queries
+/// (`tile` queries per pass over a block of rows, while it is in L1), and each query's
+/// result is the one it would get alone: the same per-query sums in the same
+/// order, offered to its heap in the same row order. No score array is
+/// written: each score goes straight to its query's heap, and most are turned
+/// away by one comparison with the heap's worst entry. The output slices are
+/// the heaps; `query_norms` is scratch of one entry per query (the squared
+/// norms).
 pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
     const query_count = batch.queryCount();
     const row_count = batch.rowCount();
@@ -76,11 +199,47 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
     assert(k >= 1 and k <= row_count);
     assert(batch.norms == null or batch.norms.?.len == row_count);
     assert(@as(u64, batch.first_row) + row_count <= rows_max);
-    for (query_norms, 0..) |*norm, q| norm.* = @sqrt(sumOfSquares(batch.query(q)));
-    for (0..row_count) |row| {
-        // Every heap holds the same number of entries: one per row so far, up to k.
-        const filled = @min(row, k);
-        scoreRowForAll(batch, query_norms, row, filled, out_index, out_score);
+    for (query_norms, 0..) |*squares, q| squares.* = sumOfSquares(batch.query(q));
+    const dimensions = batch.dimensions;
+    const block_rows: usize = @max(1, @min(block_rows_max, row_block_bytes / (dimensions * @sizeOf(f32))));
+    var block_start: usize = 0;
+    while (block_start < row_count) {
+        const block_end = @min(row_count, block_start + block_rows);
+        // The rows' squares do not depend on the query: the first tile's pass
+        // computes them, the same sums in the same order as a lone query's.
+        var row_squares: [block_rows_max]RowSquares = undefined;
+        var first: usize = 0;
+        while (first < query_count) {
+            const count = @min(tile, query_count - first);
+            switch (count) {
+                inline 1...tile => |t| {
+                    var queries: [t][]const f32 = undefined;
+                    var prepared: [t]Query = undefined;
+                    inline for (&queries, &prepared, 0..) |*values, *query, i| {
+                        values.* = batch.query(first + i);
+                        query.* = .{ .values = values.*, .squares = query_norms[first + i], .norm = @sqrt(query_norms[first + i]) };
+                    }
+                    for (block_start..block_end) |row| {
+                        const vector = batch.matrix[row * dimensions ..][0..dimensions];
+                        const sums = if (first == 0) fastSums(t, true, queries, vector) else fastSums(t, false, queries, vector);
+                        if (first == 0) row_squares[row - block_start] = RowSquares.of(sums.squares);
+                        const given: ?f32 = if (batch.norms) |n| n[row] else null;
+                        const index: i32 = @intCast(batch.first_row + row);
+                        // Every heap holds the same number of entries: one per row so far, up to k.
+                        const filled = @min(row, k);
+                        inline for (prepared, 0..) |query, i| {
+                            const q = first + i;
+                            const score = scoreOf(query, sums.dots[i], vector, row_squares[row - block_start], given);
+                            var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
+                            if (filled < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+                        }
+                    }
+                },
+                else => unreachable,
+            }
+            first += count;
+        }
+        block_start = block_end;
     }
     for (0..query_count) |q| {
         var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = k };
@@ -88,32 +247,8 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
     }
 }
 
-fn scoreRowForAll(batch: TopKBatch, query_norms: []const f64, row: usize, filled: usize, out_index: []i32, out_score: []f32) void {
-    const dimensions = batch.dimensions;
-    const k = out_index.len / query_norms.len;
-    assert(filled <= k);
-    assert(filled == k or filled == row);
-    const vector = batch.matrix[row * dimensions ..][0..dimensions];
-    const index: i32 = @intCast(batch.first_row + row);
-    // The row's norm does not depend on the query: it comes from the first
-    // query's fused pass, the same sums in the same order as a lone query's.
-    var row_norm: f64 = undefined;
-    for (query_norms, 0..) |query_norm, q| {
-        const query = batch.query(q);
-        const score = if (batch.norms) |given|
-            cosineOf(dot(query, vector), query_norm, given[row])
-        else if (q == 0) first: {
-            const sums = dotAndSumOfSquares(query, vector);
-            row_norm = @sqrt(sums.sum_of_squares);
-            break :first cosineOf(sums.dot, query_norm, row_norm);
-        } else cosineOf(dot(query, vector), query_norm, row_norm);
-        var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
-        heap.offer(score, index);
-    }
-}
-
 /// The ranking order of top-k: is (score_a, index_a) before (score_b, index_b)?
-pub fn ranksBefore(score_a: f32, index_a: i32, score_b: f32, index_b: i32) bool {
+pub inline fn ranksBefore(score_a: f32, index_a: i32, score_b: f32, index_b: i32) bool {
     const a_is_nan = std.math.isNan(score_a);
     const b_is_nan = std.math.isNan(score_b);
     if (a_is_nan != b_is_nan) return b_is_nan;
@@ -121,16 +256,48 @@ pub fn ranksBefore(score_a: f32, index_a: i32, score_b: f32, index_b: i32) bool 
     return index_a < index_b;
 }
 
-fn rowScore(query: []const f32, query_norm: f64, matrix: []const f32, norms: ?[]const f32, row: usize) f32 {
-    const dimensions = query.len;
-    assert(dimensions >= 1 and (row + 1) * dimensions <= matrix.len);
-    assert(norms == null or row < norms.?.len);
-    const vector = matrix[row * dimensions ..][0..dimensions];
-    if (norms) |given| {
-        return cosineOf(dot(query, vector), query_norm, given[row]);
+/// The score of a row from the fast path's sums, or from the exact path where
+/// the fast path is not trusted.
+inline fn scoreOf(query: Query, dot: f64, vector: []const f32, row: RowSquares, given: ?f32) f32 {
+    if (trusted(query.squares, row, given)) {
+        const row_norm: f64 = if (given) |g| g else row.norm;
+        return cosineOf(dot, query.norm, row_norm);
     }
-    const sums = dotAndSumOfSquares(query, vector);
-    return cosineOf(sums.dot, query_norm, @sqrt(sums.sum_of_squares));
+    return exactScore(query, vector, given);
+}
+
+/// A row's squared norm from the fast path, and its square root, taken once per row.
+const RowSquares = struct {
+    squares: f64,
+    norm: f64,
+
+    inline fn of(squares: f64) RowSquares {
+        return .{ .squares = squares, .norm = @sqrt(squares) };
+    }
+};
+
+/// Whether the fast path's sums of a query and a row meet the contract (see
+/// the accuracy argument at the top): `query_squares` is exact, `row` the
+/// fast path's.
+inline fn trusted(query_squares: f64, row: RowSquares, given: ?f32) bool {
+    if (query_squares == 0) {
+        // Every product is 0 (or NaN for a row that is not finite), unless the
+        // row's squares overflowed float32: then its norm needs the exact path.
+        return given != null or std.math.isFinite(row.squares);
+    }
+    const in_range = query_squares >= safe_min and query_squares <= safe_max and
+        row.squares >= safe_min and row.squares <= safe_max;
+    if (!in_range) return false;
+    const g = given orelse return true;
+    return g == 0 or g >= least_given_norm_share * row.norm;
+}
+
+/// The exact path: every value widened to float64, where products of float32
+/// values are exact. Called only for rows the fast path does not trust.
+noinline fn exactScore(query: Query, vector: []const f32, given: ?f32) f32 {
+    const dot = exactDot(query.values, vector);
+    const row_norm: f64 = if (given) |g| g else @sqrt(sumOfSquares(vector));
+    return cosineOf(dot, query.norm, row_norm);
 }
 
 fn cosineOf(product: f64, query_norm: f64, row_norm: f64) f32 {
@@ -145,19 +312,123 @@ fn cosineOf(product: f64, query_norm: f64, row_norm: f64) f32 {
     return @floatCast(clamped);
 }
 
-fn widen(values: *const [lanes]f32) VectorF64 {
+/// The fast path's sums of one pass over a row: the dot product of each of
+/// `query_count` queries with it and, when `with_squares`, its sum of squares.
+fn FastSums(comptime query_count: usize) type {
+    return struct { dots: [query_count]f64, squares: f64 };
+}
+
+/// One pass over `vector` for the dot products with `queries` (and its
+/// squares): per sum, `chains` float32 chains, folded into float64 every
+/// `steps_per_fold` steps. The order of every sum depends only on the length.
+inline fn fastSums(
+    comptime query_count: usize,
+    comptime with_squares: bool,
+    queries: [query_count][]const f32,
+    vector: []const f32,
+) FastSums(query_count) {
+    const dimensions = vector.len;
+    inline for (queries) |values| assert(values.len == dimensions);
+    const whole = dimensions - dimensions % lanes;
+    const zero: VectorF32 = @splat(0);
+    var wide_dots = [_]HalfF64{@splat(0)} ** query_count;
+    var wide_squares: HalfF64 = @splat(0);
+    var j: usize = 0;
+    while (j < whole) {
+        const block_end = @min(whole, j + fold_elements);
+        var dots = [_][chains]VectorF32{[_]VectorF32{zero} ** chains} ** query_count;
+        var squares = [_]VectorF32{zero} ** chains;
+        while (j + step_elements <= block_end) : (j += step_elements) {
+            // The first pass over a row asks for the memory `prefetch_bytes`
+            // ahead, one cache line per 64 bytes read: more reads in flight
+            // than the hardware prefetcher keeps alone.
+            if (with_squares and prefetch_bytes > 0) {
+                const ahead = vector.ptr + j + prefetch_bytes / @sizeOf(f32);
+                inline for (0..step_elements * @sizeOf(f32) / 64) |line| {
+                    @prefetch(ahead + line * 16, .{ .rw = .read, .locality = 3, .cache = .data });
+                }
+            }
+            inline for (0..chains) |c| {
+                const v: VectorF32 = vector[j + c * lanes ..][0..lanes].*;
+                if (with_squares) squares[c] = mulAdd(v, v, squares[c]);
+                inline for (0..query_count) |q| {
+                    const w: VectorF32 = queries[q][j + c * lanes ..][0..lanes].*;
+                    dots[q][c] = mulAdd(w, v, dots[q][c]);
+                }
+            }
+        }
+        // The last block may end with fewer than `chains` vectors: one more
+        // on each of the first chains (a short block, so still at most
+        // `steps_per_fold` per chain).
+        inline for (0..chains - 1) |c| {
+            if (j < block_end) {
+                const v: VectorF32 = vector[j..][0..lanes].*;
+                if (with_squares) squares[c] = mulAdd(v, v, squares[c]);
+                inline for (0..query_count) |q| {
+                    const w: VectorF32 = queries[q][j..][0..lanes].*;
+                    dots[q][c] = mulAdd(w, v, dots[q][c]);
+                }
+                j += lanes;
+            }
+        }
+        assert(j == block_end);
+        inline for (0..query_count) |q| wide_dots[q] += foldChains(dots[q]);
+        if (with_squares) wide_squares += foldChains(squares);
+    }
+    var result: FastSums(query_count) = undefined;
+    inline for (0..query_count) |q| result.dots[q] = treeSum(lanes / 2, wide_dots[q]);
+    result.squares = if (with_squares) treeSum(lanes / 2, wide_squares) else 0;
+    // The last values (fewer than a vector), in float64: exact products.
+    while (j < dimensions) : (j += 1) {
+        const v: f64 = vector[j];
+        inline for (0..query_count) |q| result.dots[q] += @as(f64, queries[q][j]) * v;
+        if (with_squares) result.squares += v * v;
+    }
+    return result;
+}
+
+/// The chains of a sum added as a tree, in float32, and widened to float64
+/// with its two halves added.
+inline fn foldChains(sums: [chains]VectorF32) HalfF64 {
+    const total = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+    const low: HalfF32 = @shuffle(f32, total, undefined, halfMask(0));
+    const high: HalfF32 = @shuffle(f32, total, undefined, halfMask(lanes / 2));
+    const low_wide: HalfF64 = @floatCast(low);
+    const high_wide: HalfF64 = @floatCast(high);
+    return low_wide + high_wide;
+}
+
+fn halfMask(comptime first: i32) @Vector(lanes / 2, i32) {
+    return std.simd.iota(i32, lanes / 2) + @as(@Vector(lanes / 2, i32), @splat(first));
+}
+
+/// The lanes of `v` added as a tree: halves, then quarters, down to one.
+inline fn treeSum(comptime n: usize, v: @Vector(n, f64)) f64 {
+    if (n == 1) return v[0];
+    const half = n / 2;
+    const low: @Vector(half, f64) = @shuffle(f64, v, undefined, std.simd.iota(i32, half));
+    const high: @Vector(half, f64) = @shuffle(f64, v, undefined, std.simd.iota(i32, half) + @as(@Vector(half, i32), @splat(half)));
+    return treeSum(half, low + high);
+}
+
+inline fn widen(values: *const [lanes]f32) VectorF64 {
     const narrow: VectorF32 = values.*;
     return @floatCast(narrow);
 }
 
+inline fn mulAddF64(a: VectorF64, b: VectorF64, c: VectorF64) VectorF64 {
+    return if (has_fma) @mulAdd(VectorF64, a, b, c) else a * b + c;
+}
+
+/// The exact sum of squares: float64 products of float32 values are exact.
 fn sumOfSquares(values: []const f32) f64 {
     var sums: VectorF64 = @splat(0);
     var j: usize = 0;
     while (j + lanes <= values.len) : (j += lanes) {
         const v = widen(values[j..][0..lanes]);
-        sums += v * v;
+        sums = mulAddF64(v, v, sums);
     }
-    var sum = @reduce(.Add, sums);
+    var sum = treeSum(lanes, sums);
     while (j < values.len) : (j += 1) {
         const v: f64 = values[j];
         sum += v * v;
@@ -165,40 +436,19 @@ fn sumOfSquares(values: []const f32) f64 {
     return sum;
 }
 
-fn dot(a: []const f32, b: []const f32) f64 {
+/// The exact path's dot product, every value widened to float64.
+fn exactDot(a: []const f32, b: []const f32) f64 {
     assert(a.len == b.len);
     var sums: VectorF64 = @splat(0);
     var j: usize = 0;
     while (j + lanes <= a.len) : (j += lanes) {
-        sums += widen(a[j..][0..lanes]) * widen(b[j..][0..lanes]);
+        sums = mulAddF64(widen(a[j..][0..lanes]), widen(b[j..][0..lanes]), sums);
     }
-    var sum = @reduce(.Add, sums);
+    var sum = treeSum(lanes, sums);
     while (j < a.len) : (j += 1) {
         sum += @as(f64, a[j]) * @as(f64, b[j]);
     }
     return sum;
-}
-
-const DotAndSumOfSquares = struct { dot: f64, sum_of_squares: f64 };
-
-/// One pass over the row for both sums: the kernel is bound by memory reads.
-fn dotAndSumOfSquares(query: []const f32, vector: []const f32) DotAndSumOfSquares {
-    assert(query.len == vector.len);
-    var dots: VectorF64 = @splat(0);
-    var squares: VectorF64 = @splat(0);
-    var j: usize = 0;
-    while (j + lanes <= query.len) : (j += lanes) {
-        const v = widen(vector[j..][0..lanes]);
-        dots += widen(query[j..][0..lanes]) * v;
-        squares += v * v;
-    }
-    var result = DotAndSumOfSquares{ .dot = @reduce(.Add, dots), .sum_of_squares = @reduce(.Add, squares) };
-    while (j < query.len) : (j += 1) {
-        const v: f64 = vector[j];
-        result.dot += @as(f64, query[j]) * v;
-        result.sum_of_squares += v * v;
-    }
-    return result;
 }
 
 /// Binary heap over the caller's two output slices whose root is the entry
@@ -209,7 +459,7 @@ const WorstFirstHeap = struct {
     len: usize,
 
     /// Keeps (score, index) if the heap has room or it ranks before the worst entry.
-    fn offer(heap: *WorstFirstHeap, score: f32, index: i32) void {
+    noinline fn offer(heap: *WorstFirstHeap, score: f32, index: i32) void {
         assert(heap.len <= heap.index.len);
         if (heap.len < heap.index.len) {
             heap.push(score, index);
@@ -612,4 +862,216 @@ test "a batch of the largest size gives each query its lone result" {
         try testing.expectEqualSlices(i32, &index, batch_index[q * k ..][0..k]);
         try testing.expectEqualSlices(u8, std.mem.asBytes(&score), std.mem.sliceAsBytes(batch_score[q * k ..][0..k]));
     }
+}
+
+/// The exact score, as near as float64 can hold it: sums in f128 (products
+/// of float32 values are exact in float64 already), the division in float64.
+fn exactCosine(query: []const f32, vector: []const f32, norm: ?f32) f64 {
+    var product: f128 = 0;
+    var query_squares: f128 = 0;
+    var vector_squares: f128 = 0;
+    for (query, vector) |q, v| {
+        product += @as(f64, q) * @as(f64, v);
+        query_squares += @as(f64, q) * @as(f64, q);
+        vector_squares += @as(f64, v) * @as(f64, v);
+    }
+    const query_norm = @sqrt(@as(f64, @floatCast(query_squares)));
+    const vector_norm: f64 = if (norm) |given| given else @sqrt(@as(f64, @floatCast(vector_squares)));
+    if (query_norm == 0 or vector_norm == 0) return 0;
+    const s = @as(f64, @floatCast(product)) / (query_norm * vector_norm);
+    return if (s > 1) 1 else if (s < -1) -1 else s;
+}
+
+/// A value of random sign and a magnitude of 2^e for e uniform in `exponents`.
+fn wideValue(random: std.Random, exponent_min: i32, exponent_max: i32) f32 {
+    const exponent = random.intRangeAtMost(i32, exponent_min, exponent_max);
+    const magnitude = std.math.ldexp(@as(f32, 1) + random.float(f32), exponent);
+    return if (random.boolean()) magnitude else -magnitude;
+}
+
+/// Scores `rows` rows with `cosine` (with and without the given norms),
+/// checks each against the exact score within 1e-6, and checks that
+/// `cosineTopK` of the query alone and in a batch of `tile + 1` (a whole tile
+/// and a short one) gives the same bits. Returns the largest error seen.
+fn expectAccurate(query: []const f32, matrix: []const f32, norms: ?[]const f32) !f64 {
+    const dimensions = query.len;
+    const rows = matrix.len / dimensions;
+    var out: [64]f32 = undefined;
+    assert(rows <= out.len);
+    cosine(query, matrix, norms, out[0..rows]);
+    var worst: f64 = 0;
+    for (0..rows) |row| {
+        const vector = matrix[row * dimensions ..][0..dimensions];
+        const exact = exactCosine(query, vector, if (norms) |n| n[row] else null);
+        const err = @abs(exact - out[row]);
+        if (!(err <= 1e-6)) {
+            std.debug.print("row {d}: got {e}, exact {e}, error {e}\n", .{ row, out[row], exact, err });
+            return error.TestExpectedApproxEqAbs;
+        }
+        worst = @max(worst, err);
+    }
+    // The same bits from the fused top-k, alone and batched.
+    const batch_size = tile + 1;
+    var queries: [batch_size * 1536]f32 = undefined;
+    assert(dimensions <= 1536);
+    for (0..batch_size) |q| @memcpy(queries[q * dimensions ..][0..dimensions], query);
+    var query_norms: [batch_size]f64 = undefined;
+    var index: [batch_size * 64]i32 = undefined;
+    var score: [batch_size * 64]f32 = undefined;
+    const batch = TopKBatch{ .queries = queries[0 .. batch_size * dimensions], .dimensions = @intCast(dimensions), .matrix = matrix, .norms = norms, .first_row = 0 };
+    cosineTopK(batch, &query_norms, index[0 .. batch_size * rows], score[0 .. batch_size * rows]);
+    for (0..batch_size) |q| {
+        for (index[q * rows ..][0..rows], score[q * rows ..][0..rows]) |row, got| {
+            try testing.expectEqual(@as(u32, @bitCast(out[@intCast(row)])), @as(u32, @bitCast(got)));
+        }
+    }
+    return worst;
+}
+
+test "d = 1536: values of mixed magnitudes, 2^-20 to 2^20 in one row, stay within 1e-6" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0101);
+    const random = prng.random();
+    const dimensions = 1536;
+    const rows = 24;
+    const matrix = try testing.allocator.alloc(f32, rows * dimensions);
+    defer testing.allocator.free(matrix);
+    var query: [dimensions]f32 = undefined;
+    var norms: [rows]f32 = undefined;
+    for (0..8) |_| {
+        for (&query) |*q| q.* = wideValue(random, -20, 20);
+        for (matrix) |*v| v.* = wideValue(random, -20, 20);
+        // Rows near the query (scores near 1), near its opposite, and orthogonal-ish.
+        for (0..dimensions) |j| {
+            matrix[0 * dimensions + j] = query[j];
+            matrix[1 * dimensions + j] = -query[j] * 3;
+            matrix[2 * dimensions + j] = query[j] + wideValue(random, -30, -10);
+        }
+        _ = try expectAccurate(&query, matrix, null);
+        for (&norms, 0..) |*norm, row| {
+            const true_norm = @sqrt(sumOfSquares(matrix[row * dimensions ..][0..dimensions]));
+            // Given norms from a little below the true one (fast path) to far below (exact path) and above.
+            const factors = [_]f64{ 1, 0.81, 0.79, 0.5, 1e-3, 1.5, 1e3 };
+            norm.* = @floatCast(true_norm * factors[row % factors.len]);
+        }
+        _ = try expectAccurate(&query, matrix, &norms);
+    }
+}
+
+test "d = 1536: cancellation, a dot product near 0 out of large terms, stays within 1e-6" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0102);
+    const random = prng.random();
+    const dimensions = 1536;
+    const rows = 16;
+    const matrix = try testing.allocator.alloc(f32, rows * dimensions);
+    defer testing.allocator.free(matrix);
+    var query: [dimensions]f32 = undefined;
+    for (0..dimensions / 2) |j| {
+        query[j] = wideValue(random, -4, 4);
+        query[j + dimensions / 2] = query[j];
+    }
+    for (0..rows) |row| {
+        const vector = matrix[row * dimensions ..][0..dimensions];
+        for (0..dimensions / 2) |j| {
+            // The two halves' products cancel, but for a small difference.
+            vector[j] = wideValue(random, -4, 4);
+            vector[j + dimensions / 2] = -vector[j] * (1 + std.math.ldexp(@as(f32, 1), -@as(i32, @intCast(row)) - 4));
+        }
+    }
+    _ = try expectAccurate(&query, matrix, null);
+}
+
+test "d = 1536: all-positive products near 1, where one float32 sum would miss 1e-6, stay within 1e-6" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0103);
+    const random = prng.random();
+    const dimensions = 1536;
+    const rows = 32;
+    const matrix = try testing.allocator.alloc(f32, rows * dimensions);
+    defer testing.allocator.free(matrix);
+    var query: [dimensions]f32 = undefined;
+    for (&query) |*q| q.* = 1 + random.float(f32);
+    for (matrix) |*v| v.* = 1 + random.float(f32);
+    const worst = try expectAccurate(&query, matrix, null);
+    // The inputs have teeth: one float32 chain in index order misses 1e-6 on some row.
+    var naive_worst: f64 = 0;
+    for (0..rows) |row| {
+        const vector = matrix[row * dimensions ..][0..dimensions];
+        var product: f32 = 0;
+        var squares: f32 = 0;
+        var query_squares: f32 = 0;
+        for (&query, vector) |q, v| {
+            product += q * v;
+            squares += v * v;
+            query_squares += q * q;
+        }
+        const naive = @as(f64, product) / (@sqrt(@as(f64, query_squares)) * @sqrt(@as(f64, squares)));
+        naive_worst = @max(naive_worst, @abs(naive - exactCosine(&query, vector, null)));
+    }
+    try testing.expect(naive_worst > 1e-6);
+    try testing.expect(worst < naive_worst);
+}
+
+test "values whose squares overflow or underflow float32 take the exact path" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0104);
+    const random = prng.random();
+    const dimensions = 1536;
+    const rows = 12;
+    const matrix = try testing.allocator.alloc(f32, rows * dimensions);
+    defer testing.allocator.free(matrix);
+    var query: [dimensions]f32 = undefined;
+    const ranges = [_][2]i32{ .{ 60, 126 }, .{ -149, -60 }, .{ -149, 126 }, .{ -1, 1 } };
+    for (ranges) |query_range| {
+        for (&query) |*q| q.* = wideValue(random, query_range[0], query_range[1]);
+        for (0..rows) |row| {
+            const range = ranges[row % ranges.len];
+            for (matrix[row * dimensions ..][0..dimensions]) |*v| v.* = wideValue(random, range[0], @min(range[1], 120));
+        }
+        // A few huge values among ordinary ones, and one among tiny ones.
+        matrix[5 * dimensions + 7] = 0x1p120;
+        matrix[6 * dimensions + 7] = 0x1p-120;
+        _ = try expectAccurate(&query, matrix, null);
+        var norms: [rows]f32 = undefined;
+        for (&norms, 0..) |*norm, row| norm.* = @floatCast(@sqrt(sumOfSquares(matrix[row * dimensions ..][0..dimensions])));
+        _ = try expectAccurate(&query, matrix, &norms);
+    }
+}
+
+test "a zero query scores 0 against a row whose squares overflow float32, NaN against a row that is not finite" {
+    const zero = [_]f32{0} ** 40;
+    var matrix = [_]f32{0x1p100} ** 120;
+    matrix[80 + 3] = std.math.inf(f32);
+    var out: [3]f32 = undefined;
+    cosine(&zero, &matrix, null, &out);
+    try testing.expectEqual(@as(f32, 0), out[0]);
+    try testing.expectEqual(@as(f32, 0), out[1]);
+    try testing.expect(std.math.isNan(out[2]));
+    cosine(&zero, &matrix, &.{ 1, 0x1p105, 1 }, &out);
+    try testing.expectEqual(@as(f32, 0), out[0]);
+    try testing.expectEqual(@as(f32, 0), out[1]);
+    try testing.expect(std.math.isNan(out[2]));
+}
+
+test "the fast path is taken for ordinary rows, and its error is the one the argument bounds" {
+    // At the edges of the safe range and a given norm of 0.8 times the true one.
+    var prng = std.Random.DefaultPrng.init(0x5eed_0105);
+    const random = prng.random();
+    const dimensions = 1536;
+    const rows = 8;
+    const matrix = try testing.allocator.alloc(f32, rows * dimensions);
+    defer testing.allocator.free(matrix);
+    var query: [dimensions]f32 = undefined;
+    for (&query) |*q| q.* = 1 + random.float(f32);
+    for (matrix) |*v| v.* = 1 + random.float(f32);
+    var norms: [rows]f32 = undefined;
+    for (0..rows) |row| {
+        const vector = matrix[row * dimensions ..][0..dimensions];
+        // Scale the row so its squared norm is near 2^-100 or 2^100.
+        const scale: f32 = if (row % 2 == 0) 0x1p-55 else 0x1p44;
+        for (vector) |*v| v.* *= scale;
+        const squares = sumOfSquares(vector);
+        try testing.expect(squares >= safe_min and squares <= safe_max);
+        norms[row] = @floatCast(@sqrt(squares) * 0.8001);
+        try testing.expect(trusted(sumOfSquares(&query), RowSquares.of(squares), norms[row]));
+    }
+    _ = try expectAccurate(&query, matrix, null);
+    _ = try expectAccurate(&query, matrix, &norms);
 }
