@@ -2,6 +2,7 @@ package engram.api.memory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -79,6 +80,13 @@ public interface MemoryEngine {
 
     /** The memory {@code id} of the space, if there is one (suppressed memories too, deleted ones not). */
     Optional<Memory> get(String space, long id);
+
+    /**
+     * Hands every memory of the space (suppressed ones too, deleted ones not) to
+     * {@code memories}, in id order, then every link to {@code links}: for export. Memories
+     * remembered while it runs may or may not be handed over; writers are not held up.
+     */
+    void scan(String space, Consumer<Memory> memories, Consumer<Link> links);
 
     /** Counts, bytes and kernel calls of one space. */
     SpaceStats stats(String space);

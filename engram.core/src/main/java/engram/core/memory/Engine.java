@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import engram.api.CsrGraph;
@@ -22,6 +23,7 @@ import engram.api.KernelService;
 import engram.api.SpreadParams;
 import engram.api.memory.Cue;
 import engram.api.memory.ForgetMode;
+import engram.api.memory.Link;
 import engram.api.memory.Memory;
 import engram.api.memory.MemoryEngine;
 import engram.api.memory.NewMemory;
@@ -399,14 +401,55 @@ public final class Engine implements MemoryEngine, AutoCloseable {
         space.lock.lock();
         try {
             Integer row = space.rowOfId.get(id);
-            if (row == null) {
-                return Optional.empty();
+            return row == null ? Optional.empty() : Optional.ofNullable(memoryAt(space, row));
+        } finally {
+            space.lock.unlock();
+        }
+    }
+
+    @Override
+    public void scan(String spaceName, Consumer<Memory> memories, Consumer<Link> links) {
+        Space space = space(spaceName);
+        if (memories == null || links == null) {
+            throw new IllegalArgumentException("memories and links must both be given (a consumer may ignore them)");
+        }
+        if (!space.enter()) {
+            throw new UnknownSpaceException(spaceName);
+        }
+        try {
+            int rows = space.slab.rows();
+            for (int row = 0; row < rows; row++) {
+                Memory m = memoryAt(space, row);
+                if (m != null) {
+                    memories.accept(m);
+                }
             }
+            List<Link> copied = new ArrayList<>();
+            space.lock.lock();
+            try {
+                space.links.forEach((from, to, weight) -> copied.add(new Link(space.rows.id(from), space.rows.id(to),
+                        weight)));
+            } finally {
+                space.lock.unlock();
+            }
+            copied.forEach(links);
+        } finally {
+            space.exit();
+        }
+    }
+
+    /** The memory in {@code row}, or null if it was deleted. Reads its fields under the lock. */
+    private static Memory memoryAt(Space space, int row) {
+        space.lock.lock();
+        try {
             Rows.Chunk c = space.rows.chunkOf(row);
             int s = Rows.slot(row);
-            return Optional.of(new Memory(id, spaceName, c.contents[s], space.slab.read(row), c.strengths[s],
+            if (c.states[s] == Rows.DELETED) {
+                return null;
+            }
+            return new Memory(c.ids[s], space.info.name(), c.contents[s], space.slab.read(row), c.strengths[s],
                     c.createdMillis[s], c.lastAccessMillis[s], c.accessCounts[s], c.metadata[s],
-                    c.states[s] == Rows.SUPPRESSED));
+                    c.states[s] == Rows.SUPPRESSED);
         } finally {
             space.lock.unlock();
         }

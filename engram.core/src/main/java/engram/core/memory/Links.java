@@ -65,6 +65,20 @@ final class Links implements AutoCloseable {
         }
     }
 
+    /** Receives a link. */
+    interface LinkVisitor {
+        void visit(int from, int to, float weight);
+    }
+
+    /** Every link, by source row then target row. Under the write lock. */
+    void forEach(LinkVisitor visitor) {
+        for (Map.Entry<Integer, TreeMap<Integer, Float>> from : new TreeMap<>(out).entrySet()) {
+            for (Map.Entry<Integer, Float> to : from.getValue().entrySet()) {
+                visitor.visit(from.getKey(), to.getKey(), to.getValue());
+            }
+        }
+    }
+
     long count() {
         return count;
     }

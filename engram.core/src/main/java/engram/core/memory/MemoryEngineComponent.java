@@ -2,6 +2,7 @@ package engram.core.memory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,6 +13,7 @@ import engram.api.DecayCurve;
 import engram.api.KernelRouter;
 import engram.api.memory.Cue;
 import engram.api.memory.ForgetMode;
+import engram.api.memory.Link;
 import engram.api.memory.Memory;
 import engram.api.memory.MemoryEngine;
 import engram.api.memory.NewMemory;
@@ -90,6 +92,11 @@ public final class MemoryEngineComponent implements MemoryEngine {
     @Override
     public Optional<Memory> get(String space, long id) {
         return engine.get(space, id);
+    }
+
+    @Override
+    public void scan(String space, Consumer<Memory> memories, Consumer<Link> links) {
+        engine.scan(space, memories, links);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
@@ -28,12 +29,14 @@ import engram.api.memory.store.DecayCurves;
 
 /**
  * Gogo commands over the memory engine: {@code engram:space}, {@code engram:remember},
- * {@code engram:link}, {@code engram:recall}, {@code engram:forget} and {@code engram:stats}.
+ * {@code engram:link}, {@code engram:recall}, {@code engram:forget}, {@code engram:stats},
+ * {@code engram:import} and {@code engram:export}.
  * An embedding is given as comma-separated numbers ({@code "0.1,0.2,0.3"}, quoted) or as
  * {@code @FILE}, a file of numbers separated by commas or white space.
  */
 @Component(service = MemoryCommands.class)
-@GogoCommand(scope = "engram", function = {"space", "remember", "link", "recall", "forget", "stats"})
+@GogoCommand(scope = "engram", function = {"space", "remember", "link", "recall", "forget", "stats", "import",
+        "export"})
 public final class MemoryCommands {
     private static final String SPACE_USAGE = "engram:space list | engram:space create NAME DIMENSIONS [CURVE]"
             + " | engram:space drop NAME   (CURVE: \"exponential HALF_LIFE_S\", \"power SCALE_S BETA\","
@@ -187,6 +190,35 @@ public final class MemoryCommands {
         StringBuilder calls = new StringBuilder("kernel calls:");
         s.kernelCalls().forEach((k, v) -> calls.append(' ').append(k).append(' ').append(v));
         return table.toString() + calls;
+    }
+
+    // Gogo finds a command whose name is a Java keyword (import) by a leading underscore.
+    @Descriptor("imports memories and links from a JSON Lines file into a space, with progress every 10,000"
+            + " lines and a summary: engram:import SPACE FILE")
+    public String _import(CommandSession session, @Descriptor("SPACE FILE") String... arguments) {
+        expect(arguments.length == 2, "import", "engram:import SPACE FILE", arguments);
+        Path file = resolve(session, arguments[1]);
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read " + file + "; give the path of a JSON Lines file");
+        }
+        MemoryFiles.Imported done = MemoryFiles.importFile(engine, arguments[0], file, session.getConsole());
+        return "imported " + done.memories() + " memories and " + done.links() + " links from " + file + " ("
+                + done.lines() + " lines) in " + done.millis() + " ms";
+    }
+
+    @Descriptor("exports every memory and link of a space to a JSON Lines file: engram:export SPACE FILE")
+    public String export(CommandSession session, @Descriptor("SPACE FILE") String... arguments) {
+        expect(arguments.length == 2, "export", "engram:export SPACE FILE", arguments);
+        Path file = resolve(session, arguments[1]);
+        long[] counts = MemoryFiles.exportFile(engine, arguments[0], file);
+        return "exported " + counts[0] + " memories and " + counts[1] + " links to " + file;
+    }
+
+    /** A path as the user typed it, against the session's current folder. */
+    private static Path resolve(CommandSession session, String path) {
+        Path given = Path.of(path);
+        Path base = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
+        return base.resolve(given).toAbsolutePath().normalize();
     }
 
     private static RecallMode mode(String value) {
