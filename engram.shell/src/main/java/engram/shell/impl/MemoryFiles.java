@@ -105,6 +105,8 @@ final class MemoryFiles {
                     + e + "); " + memories + " memories and " + links + " links before it are imported", e);
         }
         memories += store(engine, space, batch, ids);
+        // The links of a file are visible to recalls when the import returns.
+        engine.flush(space);
         return new Imported(lineNumber, memories, links, (System.nanoTime() - start) / 1_000_000);
     }
 
