@@ -170,6 +170,11 @@ public abstract class EngramTestSupport {
         return mavenBundle(groupId, artifactId).versionAsInProject();
     }
 
+    /** The kernel that should serve when the Zig bundle is up: zig with its library, else java (the reference ranks below). */
+    protected static String preferred() {
+        return zigKernelsProvisioned() ? "zig" : "java";
+    }
+
     /** Whether this run provisions the x86_64 fragment with the Zig libraries (not with -Dzig.skip). */
     protected static boolean zigKernelsProvisioned() {
         return Boolean.getBoolean(ZIG_PROPERTY);

@@ -67,10 +67,6 @@ public class ZigHotSwapTest extends EngramTestSupport {
     private static final float[] QUERY = {1, 0};
     private static final float[] MATRIX = {1, 0, 0, 1};
 
-    /** The kernel that should serve when the Zig bundle is up: zig with its library, else java (the reference ranks below). */
-    private static String preferred() {
-        return zigKernelsProvisioned() ? "zig" : "java";
-    }
 
     @Test
     public void theRouterPrefersZigWhenItsLibraryIsThereAndJavaOtherwise() {
