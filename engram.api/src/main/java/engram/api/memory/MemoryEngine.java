@@ -64,6 +64,12 @@ public interface MemoryEngine {
      */
     void link(String space, long from, long to, float weight);
 
+    /**
+     * Links many pairs at once (one durable commit for all): all of them, or, if one is
+     * refused, none.
+     */
+    void linkAll(String space, List<Link> links);
+
     /** How long a new link may stay invisible to recalls (unless {@link #flush} is called). */
     long LINK_VISIBILITY_MILLIS = 100;
 

@@ -325,16 +325,39 @@ public final class Engine implements MemoryEngine, AutoCloseable {
 
     @Override
     public void link(String spaceName, long from, long to, float weight) {
+        linkAll(spaceName, List.of(new Link(from, to, weight)));
+    }
+
+    @Override
+    public void linkAll(String spaceName, List<Link> links) {
         Space space = space(spaceName);
-        if (!(weight >= 0f && weight <= 1f)) {
-            throw new IllegalArgumentException("weight is " + weight + "; a link's weight must be in [0, 1]");
+        if (links == null || links.isEmpty()) {
+            throw new IllegalArgumentException("links is " + (links == null ? "null" : "empty")
+                    + "; give at least one Link");
         }
+        int[] from = new int[links.size()];
+        int[] to = new int[links.size()];
+        List<StoredLink> stored = new ArrayList<>(links.size());
         space.lock.lock();
         try {
-            int fromRow = liveOrSuppressedRow(space, from, "(the link's source)");
-            int toRow = liveOrSuppressedRow(space, to, "(the link's target)");
-            store.putLinks(spaceName, List.of(new StoredLink(from, to, weight)));
-            space.links.put(fromRow, toRow, weight);
+            for (int i = 0; i < links.size(); i++) {
+                Link link = links.get(i);
+                String which = links.size() == 1 ? "" : " (links[" + i + "])";
+                if (link == null) {
+                    throw new IllegalArgumentException("links[" + i + "] is null");
+                }
+                if (!(link.weight() >= 0f && link.weight() <= 1f)) {
+                    throw new IllegalArgumentException("weight is " + link.weight() + which
+                            + "; a link's weight must be in [0, 1]");
+                }
+                from[i] = liveOrSuppressedRow(space, link.from(), "(the link's source)" + which);
+                to[i] = liveOrSuppressedRow(space, link.to(), "(the link's target)" + which);
+                stored.add(new StoredLink(link.from(), link.to(), link.weight()));
+            }
+            store.putLinks(spaceName, stored);
+            for (int i = 0; i < from.length; i++) {
+                space.links.put(from[i], to[i], links.get(i).weight());
+            }
         } finally {
             space.lock.unlock();
         }

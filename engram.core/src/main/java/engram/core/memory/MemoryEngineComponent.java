@@ -80,6 +80,11 @@ public final class MemoryEngineComponent implements MemoryEngine {
     }
 
     @Override
+    public void linkAll(String space, List<Link> links) {
+        engine.linkAll(space, links);
+    }
+
+    @Override
     public List<Recalled> recall(String space, Cue cue, RecallOptions options) {
         return engine.recall(space, cue, options);
     }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import engram.api.memory.ForgetMode;
+import engram.api.memory.Link;
 import engram.api.memory.MemoryEngine;
 import engram.api.memory.NewMemory;
 
@@ -55,6 +56,7 @@ final class MemoryFiles {
         int dimensions = engine.stats(space).dimensions();
         Map<String, Long> ids = new HashMap<>();
         List<Pending> batch = new ArrayList<>();
+        List<Link> linkBatch = new ArrayList<>();
         long lineNumber = 0;
         long memories = 0;
         long links = 0;
@@ -75,8 +77,14 @@ final class MemoryFiles {
                         if (pendingKey(batch, from) || pendingKey(batch, to)) {
                             memories += store(engine, space, batch, ids);
                         }
-                        engine.link(space, id(ids, from, "from"), id(ids, to, "to"), weight);
-                        links++;
+                        if (!(weight >= 0f && weight <= 1f)) {
+                            throw new IllegalArgumentException("weight is " + weight + "; a link's weight must be in"
+                                    + " [0, 1]");
+                        }
+                        linkBatch.add(new Link(id(ids, from, "from"), id(ids, to, "to"), weight));
+                        if (linkBatch.size() == BATCH) {
+                            links += storeLinks(engine, space, linkBatch);
+                        }
                     } else {
                         Pending pending = memory(item, dimensions);
                         if (pending.key() != null && (ids.containsKey(pending.key()) || pendingKey(batch,
@@ -90,21 +98,24 @@ final class MemoryFiles {
                     }
                 } catch (IllegalArgumentException e) {
                     memories += store(engine, space, batch, ids);
+                    links += storeLinks(engine, space, linkBatch);
                     throw new IllegalArgumentException("line " + lineNumber + " of " + file + ": " + e.getMessage()
                             + "; the lines before it are imported (" + memories + " memories, " + links
                             + " links), nothing of line " + lineNumber + " and after", e);
                 }
                 if (lineNumber % PROGRESS_EVERY == 0) {
                     progress.println("import: line " + lineNumber + ", " + (memories + batch.size()) + " memories, "
-                            + links + " links");
+                            + (links + linkBatch.size()) + " links");
                 }
             }
         } catch (IOException e) {
             memories += store(engine, space, batch, ids);
+            links += storeLinks(engine, space, linkBatch);
             throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + " after line " + lineNumber + " ("
                     + e + "); " + memories + " memories and " + links + " links before it are imported", e);
         }
         memories += store(engine, space, batch, ids);
+        links += storeLinks(engine, space, linkBatch);
         // The links of a file are visible to recalls when the import returns.
         engine.flush(space);
         return new Imported(lineNumber, memories, links, (System.nanoTime() - start) / 1_000_000);
@@ -117,6 +128,17 @@ final class MemoryFiles {
             }
         }
         return false;
+    }
+
+    /** Links the batch (one commit); returns how many. */
+    private static int storeLinks(MemoryEngine engine, String space, List<Link> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        engine.linkAll(space, batch);
+        int n = batch.size();
+        batch.clear();
+        return n;
     }
 
     /** Remembers the batch (one commit), suppresses what the file says is suppressed; returns how many. */

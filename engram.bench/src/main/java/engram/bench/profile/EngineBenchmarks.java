@@ -1,0 +1,206 @@
+package engram.bench.profile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import engram.api.KernelLookup;
+import engram.api.KernelService;
+import engram.api.memory.Cue;
+import engram.api.memory.Link;
+import engram.api.memory.NewMemory;
+import engram.api.memory.RecallOptions;
+import engram.api.memory.SpaceStats;
+import engram.core.memory.Engine;
+import engram.store.sqlite.SqliteStore;
+
+/**
+ * The memory engine's benchmarks (a harness, not JMH: each figure is one timed run of many
+ * operations, on the SQLite store in a temporary folder):
+ *
+ * <ul>
+ * <li>ingestion: memories per second through batch {@code rememberAll} (1,000 a commit, d = 768), durable;
+ * <li>restart: the time to load a store of N memories and 5 N links into a new engine;
+ * <li>recall at 10,000 / 50,000 and 100,000 / 500,000: p50, p99 and recalls per second on one
+ *     thread and on 4, and the p50 of a recall against the p50 of its own kernel calls
+ *     (similarity, spreading and decay, timed inside the recall);
+ * <li>memory: heap and off-heap bytes per memory and per link of the loaded engine.
+ * </ul>
+ *
+ * Usage: {@code engram.bench/engine [KERNEL]} (default: the best kernel, zig if it loads).
+ */
+public final class EngineBenchmarks {
+    private static final int DIMENSIONS = 768;
+    private static final int BATCH = 1_000;
+    private static final int RECALLS = 1_000;
+    private static final int THREADS = 4;
+    private static final long NOW = 1_767_225_600_000L;
+
+    private EngineBenchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        KernelLookup lookup = KernelLookup.find();
+        KernelService kernel = args.length == 0 ? lookup.best() : lookup.named(args[0]).orElseThrow(
+                () -> new IllegalStateException("no kernel " + args[0] + ": " + lookup));
+        System.out.println("engine benchmarks on " + kernel.info().id() + " (" + kernel.info().instructionSet() + "), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version());
+        for (int memories : new int[] {10_000, 100_000}) {
+            Path dir = Files.createTempDirectory("engram-engine-bench");
+            try {
+                scale(kernel, dir, memories, memories * 5);
+            } finally {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void scale(KernelService kernel, Path dir, int memories, int links) throws Exception {
+        System.out.printf(Locale.ROOT, "%n%,d memories (d = %d), %,d links%n", memories, DIMENSIONS, links);
+        SplittableRandom random = new SplittableRandom(memories);
+        long[] ids = new long[memories];
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL); Engine engine = new Engine(kernel, store)) {
+            engine.createSpace("bench", DIMENSIONS);
+            long start = System.nanoTime();
+            List<NewMemory> batch = new ArrayList<>(BATCH);
+            for (int i = 0; i < memories; i++) {
+                batch.add(new NewMemory(vector(random), "memory " + i, 1f, NOW - random.nextLong(86_400_000L * 30),
+                        Map.of()));
+                if (batch.size() == BATCH) {
+                    System.arraycopy(engine.rememberAll("bench", batch), 0, ids, i + 1 - BATCH, BATCH);
+                    batch.clear();
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "  ingestion: %,.0f memories/s (rememberAll, %,d a commit, synchronous=FULL)%n",
+                    memories / seconds, BATCH);
+            start = System.nanoTime();
+            List<Link> linkBatch = new ArrayList<>(10_000);
+            for (int i = 0; i < links; i++) {
+                linkBatch.add(new Link(ids[random.nextInt(memories)], ids[random.nextInt(memories)],
+                        (float) random.nextDouble()));
+                if (linkBatch.size() == 10_000) {
+                    engine.linkAll("bench", linkBatch);
+                    linkBatch.clear();
+                }
+            }
+            if (!linkBatch.isEmpty()) {
+                engine.linkAll("bench", linkBatch);
+            }
+            System.out.printf(Locale.ROOT, "  links: %,.0f links/s (linkAll, 10,000 a commit)%n",
+                    links / ((System.nanoTime() - start) / 1e9));
+        }
+        long heapBefore = usedHeap();
+        long start = System.nanoTime();
+        TimedKernels timed = new TimedKernels(kernel);
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL); Engine engine = new Engine(timed, store)) {
+            System.out.printf(Locale.ROOT, "  restart: loaded in %.2f s%n", (System.nanoTime() - start) / 1e9);
+            engine.flush("bench");
+            long heap = usedHeap() - heapBefore;
+            SpaceStats stats = engine.stats("bench");
+            double embedding = DIMENSIONS * (double) Float.BYTES;
+            System.out.printf(Locale.ROOT, "  memory: %,d B on the heap (rows, ids, contents, the link maps), %,d B"
+                    + " off-heap embeddings and norms, %,d B off-heap graph: %.0f B per memory, links included (the"
+                    + " embedding itself: %.0f B; target 1.25 x that + 64 = %.0f B); off-heap embeddings %.0f B per"
+                    + " memory%n", heap, stats.embeddingBytes(), stats.graphBytes(),
+                    (heap + stats.embeddingBytes() + stats.graphBytes()) / (double) memories, embedding,
+                    1.25 * embedding + 64, stats.embeddingBytes() / (double) memories);
+            float[][] cues = new float[RECALLS][];
+            SplittableRandom random2 = new SplittableRandom(7);
+            for (int i = 0; i < RECALLS; i++) {
+                cues[i] = vector(random2);
+            }
+            RecallOptions options = RecallOptions.DEFAULT.withNowMillis(NOW);
+            for (int i = 0; i < 200; i++) {
+                engine.recall("bench", Cue.of(cues[i]), options);
+            }
+            long[] latency = new long[RECALLS];
+            long[] kernelTime = new long[RECALLS];
+            long begin = System.nanoTime();
+            for (int i = 0; i < RECALLS; i++) {
+                long kernelBefore = timed.total();
+                long t = System.nanoTime();
+                engine.recall("bench", Cue.of(cues[i]), options);
+                latency[i] = System.nanoTime() - t;
+                kernelTime[i] = timed.total() - kernelBefore;
+            }
+            double rps = RECALLS / ((System.nanoTime() - begin) / 1e9);
+            long p50 = percentile(latency, 50);
+            long kernelP50 = percentile(kernelTime, 50);
+            System.out.printf(Locale.ROOT, "  recall, 1 thread: %,.0f recalls/s, p50 %.0f us, p99 %.0f us; its kernel"
+                    + " calls p50 %.0f us: recall / kernels = %.2f (target 1.5 or less)%n", rps, p50 / 1e3,
+                    percentile(latency, 99) / 1e3, kernelP50 / 1e3, p50 / (double) kernelP50);
+            threads(engine, cues, options);
+        }
+    }
+
+    /** The same recalls from 4 threads at once (the timing decorator is not read here). */
+    private static void threads(Engine engine, float[][] cues, RecallOptions options) throws InterruptedException {
+        long[][] latency = new long[THREADS][RECALLS / THREADS];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        long begin = System.nanoTime();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < RECALLS / THREADS; i++) {
+                        long start = System.nanoTime();
+                        engine.recall("bench", Cue.of(cues[thread * (RECALLS / THREADS) + i]), options);
+                        latency[thread][i] = System.nanoTime() - start;
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a recall failed", failure.get());
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        long[] all = Stream.of(latency).flatMapToLong(Arrays::stream).toArray();
+        System.out.printf(Locale.ROOT, "  recall, %d threads: %,.0f recalls/s, p50 %.0f us, p99 %.0f us%n", THREADS,
+                RECALLS / seconds, percentile(all, 50) / 1e3, percentile(all, 99) / 1e3);
+    }
+
+    private static long percentile(long[] values, int percent) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * percent / 100.0) - 1)];
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static float[] vector(SplittableRandom random) {
+        float[] v = new float[DIMENSIONS];
+        for (int i = 0; i < DIMENSIONS; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
