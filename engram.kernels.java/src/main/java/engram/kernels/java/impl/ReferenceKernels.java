@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -13,16 +12,11 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
 
 import aQute.bnd.annotation.Resolution;
 import aQute.bnd.annotation.spi.ServiceProvider;
-import engram.api.ArenaMetrics;
-import engram.api.CsrGraph;
 import engram.api.DecayParams;
 import engram.api.KernelArguments;
 import engram.api.KernelInfo;
 import engram.api.KernelService;
 import engram.api.KernelWorkspace;
-import engram.api.SpreadParams;
-import engram.api.WorkspaceOptions;
-import engram.api.spi.Workspaces;
 
 /**
  * The scalar reference kernels: the oracle every other kernel is checked against, and the
@@ -37,7 +31,7 @@ import engram.api.spi.Workspaces;
 @Component(service = KernelService.class)
 @ServiceRanking(ReferenceKernels.RANKING)
 @ServiceProvider(value = KernelService.class, resolution = Resolution.OPTIONAL)
-public final class ReferenceKernels implements KernelService {
+public final class ReferenceKernels extends JavaKernels {
     /** The service ranking of the reference kernels; faster kernels register above it. */
     public static final int RANKING = 0;
     /** The identity of these kernels. */
@@ -46,33 +40,14 @@ public final class ReferenceKernels implements KernelService {
     public static final String NAME = "reference";
     private static final KernelInfo INFO = new KernelInfo(ID, NAME, "0.2.0", "scalar (Java)", RANKING);
 
-    private final Workspaces<JavaWorkspace> workspaces = new Workspaces<>(ID, JavaWorkspace.class,
-            WorkspaceOptions.DEFAULT, (name, options) -> new JavaWorkspace(ID, name, options));
-
-    @Override
-    public KernelInfo info() {
-        return INFO;
-    }
-
-    @Override
-    public KernelWorkspace newWorkspace() {
-        return workspaces.create(workspaces.defaults());
-    }
-
-    @Override
-    public KernelWorkspace newWorkspace(WorkspaceOptions options) {
-        return workspaces.create(options);
-    }
-
-    @Override
-    public List<ArenaMetrics> arenaMetrics() {
-        return workspaces.metrics();
+    public ReferenceKernels() {
+        super(INFO);
     }
 
     /** Drops every workspace when the component goes; their scratch is then garbage. */
     @Deactivate
     void deactivate() {
-        workspaces.closeAll();
+        close();
     }
 
     @Override
@@ -175,75 +150,14 @@ public final class ReferenceKernels implements KernelService {
         return (float) s;
     }
 
+    // A loop, not asSlice(..).fill(..): each slice is a new segment object, which C2 does not
+    // eliminate here (it compiles the caller by OSR at the loop, so the slices stay in C1 code),
+    // and a warm call must allocate nothing.
     @Override
-    public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
-            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
-            MemorySegment outFirstHop) {
-        KernelArguments.checkSpread(graph, seedNodes, seedActivations, seedCount, params, outActivation,
-                outFirstHop);
-        JavaWorkspace w = enterSpread(workspace, graph);
-        Spreading spreading = w.spreading;
-        try {
-            int reached = spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
-            int n = graph.nodeCount();
-            // A loop, not asSlice(..).fill(..): each slice is a new segment object, which C2 does
-            // not eliminate here (it compiles this method by OSR at the loop below, so the slices
-            // stay in C1 code), and a warm call must allocate nothing.
-            for (int v = 0; v < n; v++) {
-                outActivation.setAtIndex(JAVA_FLOAT, v, 0f);
-                outFirstHop.setAtIndex(JAVA_INT, v, -1);
-            }
-            spreading.writeReached(outActivation, outFirstHop);
-            return reached;
-        } finally {
-            exitSpread(workspace, w, graph);
-        }
-    }
-
-    @Override
-    public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
-            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
-            MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
-        KernelArguments.checkSpreadSparse(graph, seedNodes, seedActivations, seedCount, params, outNodes,
-                outActivation, outFirstHop, capacity);
-        JavaWorkspace w = enterSpread(workspace, graph);
-        try {
-            int reached = w.spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
-            w.spreading.writeSparse(outNodes, outActivation, outFirstHop, Math.min(reached, capacity));
-            return reached;
-        } finally {
-            exitSpread(workspace, w, graph);
-        }
-    }
-
-    private JavaWorkspace enter(KernelWorkspace workspace) {
-        return workspaces.take(workspace);
-    }
-
-    private void exit(KernelWorkspace workspace, JavaWorkspace w) {
-        w.callEnded();
-        workspaces.release(workspace, w);
-    }
-
-    /** Takes the call's workspace and holds the graph for the call. */
-    private JavaWorkspace enterSpread(KernelWorkspace workspace, CsrGraph graph) {
-        JavaWorkspace w = enter(workspace);
-        if (!graph.acquire()) {
-            exit(workspace, w);
-            throw new IllegalArgumentException("graph " + graph + " was closed; spread over an open graph");
-        }
-        return w;
-    }
-
-    private void exitSpread(KernelWorkspace workspace, JavaWorkspace w, CsrGraph graph) {
-        try {
-            w.spreading.clean();
-        } finally {
-            try {
-                graph.release();
-            } finally {
-                exit(workspace, w);
-            }
+    void clearDense(MemorySegment outActivation, MemorySegment outFirstHop, int nodes) {
+        for (int v = 0; v < nodes; v++) {
+            outActivation.setAtIndex(JAVA_FLOAT, v, 0f);
+            outFirstHop.setAtIndex(JAVA_INT, v, -1);
         }
     }
 

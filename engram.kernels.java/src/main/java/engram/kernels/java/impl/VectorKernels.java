@@ -5,21 +5,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.List;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import engram.api.ArenaMetrics;
-import engram.api.CsrGraph;
 import engram.api.DecayParams;
 import engram.api.KernelArguments;
 import engram.api.KernelInfo;
 import engram.api.KernelWorkspace;
-import engram.api.SpreadParams;
-import engram.api.WorkspaceOptions;
-import engram.api.spi.Workspaces;
 
 /**
  * The production Java kernels, on the Vector API ({@code jdk.incubator.vector}): named
@@ -41,16 +35,12 @@ import engram.api.spi.Workspaces;
  * through {@link VectorSupport#create()}, once the module is known to be there; inside OSGi
  * {@link VectorKernelComponent} registers it, outside {@link VectorKernelProvider} serves it.
  */
-final class VectorKernels implements ClosableKernelService {
+final class VectorKernels extends JavaKernels {
     /** The narrowest vectors the kernel runs on: two float64 lanes. */
     private static final int LEAST_VECTOR_BITS = 128;
     private static final VectorSpecies<Float> FLOATS = VectorSimilarity.FLOATS;
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
-    private final KernelInfo info;
-    private final Workspaces<JavaWorkspace> workspaces = new Workspaces<>(VectorSupport.ID, JavaWorkspace.class,
-            WorkspaceOptions.DEFAULT, (name, options) -> new JavaWorkspace(VectorSupport.ID, name, options));
 
     /**
      * @throws UnsupportedOperationException if this machine's preferred vectors hold fewer
@@ -62,43 +52,10 @@ final class VectorKernels implements ClosableKernelService {
             throw new UnsupportedOperationException("the Vector API's preferred vectors hold " + bits + " bits on this"
                     + " machine; the Vector API kernel needs " + LEAST_VECTOR_BITS + " or more (SSE2, AVX or NEON)");
         }
-        info = new KernelInfo(VectorSupport.ID, VectorSupport.NAME, VectorSupport.VERSION, VectorSimilarity.describe(),
-                VectorSupport.RANKING);
-    }
-
-    @Override
-    public KernelInfo info() {
-        return info;
-    }
-
-    @Override
-    public KernelWorkspace newWorkspace() {
-        return workspaces.create(workspaces.defaults());
-    }
-
-    @Override
-    public KernelWorkspace newWorkspace(WorkspaceOptions options) {
-        return workspaces.create(options);
-    }
-
-    @Override
-    public List<ArenaMetrics> arenaMetrics() {
-        return workspaces.metrics();
-    }
-
-    /** Frees every workspace; later calls are refused with {@code KernelUnavailableException}. */
-    @Override
-    public void close() {
-        workspaces.closeAll();
-    }
-
-    private JavaWorkspace enter(KernelWorkspace workspace) {
-        return workspaces.take(workspace);
-    }
-
-    private void exit(KernelWorkspace workspace, JavaWorkspace w) {
-        w.callEnded();
-        workspaces.release(workspace, w);
+        // Checked before super(...) (flexible constructor bodies, Java 25): no workspace
+        // registry is made for a kernel that cannot run.
+        super(new KernelInfo(VectorSupport.ID, VectorSupport.NAME, VectorSupport.VERSION, VectorSimilarity.describe(),
+                VectorSupport.RANKING));
     }
 
     @Override
@@ -243,25 +200,9 @@ final class VectorKernels implements ClosableKernelService {
         return (float) s;
     }
 
-    @Override
-    public int spread(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
-            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outActivation,
-            MemorySegment outFirstHop) {
-        KernelArguments.checkSpread(graph, seedNodes, seedActivations, seedCount, params, outActivation,
-                outFirstHop);
-        JavaWorkspace w = enterSpread(workspace, graph);
-        try {
-            int reached = w.spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
-            clear(outActivation, outFirstHop, graph.nodeCount());
-            w.spreading.writeReached(outActivation, outFirstHop);
-            return reached;
-        } finally {
-            exitSpread(workspace, w, graph);
-        }
-    }
-
     /** Activation 0 and first hop -1 for the first {@code nodes} nodes, a vector at a time. */
-    private static void clear(MemorySegment outActivation, MemorySegment outFirstHop, int nodes) {
+    @Override
+    void clearDense(MemorySegment outActivation, MemorySegment outFirstHop, int nodes) {
         FloatVector zeros = FloatVector.zero(FLOATS);
         IntVector never = IntVector.broadcast(INTS, -1);
         int lanes = FLOATS.length();
@@ -273,44 +214,6 @@ final class VectorKernels implements ClosableKernelService {
         for (; v < nodes; v++) {
             outActivation.setAtIndex(JAVA_FLOAT, v, 0f);
             outFirstHop.setAtIndex(JAVA_INT, v, -1);
-        }
-    }
-
-    @Override
-    public int spreadSparse(KernelWorkspace workspace, CsrGraph graph, MemorySegment seedNodes,
-            MemorySegment seedActivations, int seedCount, SpreadParams params, MemorySegment outNodes,
-            MemorySegment outActivation, MemorySegment outFirstHop, int capacity) {
-        KernelArguments.checkSpreadSparse(graph, seedNodes, seedActivations, seedCount, params, outNodes,
-                outActivation, outFirstHop, capacity);
-        JavaWorkspace w = enterSpread(workspace, graph);
-        try {
-            int reached = w.spreading.traverse(graph, seedNodes, seedActivations, seedCount, params);
-            w.spreading.writeSparse(outNodes, outActivation, outFirstHop, Math.min(reached, capacity));
-            return reached;
-        } finally {
-            exitSpread(workspace, w, graph);
-        }
-    }
-
-    /** Takes the call's workspace and holds the graph for the call. */
-    private JavaWorkspace enterSpread(KernelWorkspace workspace, CsrGraph graph) {
-        JavaWorkspace w = enter(workspace);
-        if (!graph.acquire()) {
-            exit(workspace, w);
-            throw new IllegalArgumentException("graph " + graph + " was closed; spread over an open graph");
-        }
-        return w;
-    }
-
-    private void exitSpread(KernelWorkspace workspace, JavaWorkspace w, CsrGraph graph) {
-        try {
-            w.spreading.clean();
-        } finally {
-            try {
-                graph.release();
-            } finally {
-                exit(workspace, w);
-            }
         }
     }
 
