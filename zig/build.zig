@@ -52,6 +52,22 @@ pub fn build(b: *std.Build) void {
     const test_step = b.step("test", "Run the unit tests and the corpus replay on every library target this machine can execute");
     const corpus_step = b.step("corpus", "Replay the regression corpus on every library target this machine can execute");
     test_step.dependOn(corpus_step);
+    // Microbenchmarks for this machine's CPU (src/bench.zig): `zig build
+    // bench-decay`, `zig build bench-spread`, each run's rounds after `--`.
+    const bench = b.addExecutable(.{
+        .name = "bench_kernels",
+        .root_source_file = b.path("src/bench.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = optimize orelse .ReleaseFast,
+        .link_libc = false,
+    });
+    for ([_][]const u8{ "decay", "spread" }) |kernel| {
+        const bench_run = b.addRunArtifact(bench);
+        bench_run.addArg(kernel);
+        if (b.args) |args| bench_run.addArgs(args);
+        b.step(b.fmt("bench-{s}", .{kernel}), b.fmt("Time the {s} kernel against the kernel as it was", .{kernel})).dependOn(&bench_run.step);
+    }
+
     for (library_targets) |library_target| {
         const target = b.resolveTargetQuery(library_target.query);
         const library = b.addSharedLibrary(.{

@@ -229,12 +229,12 @@ inline fn valueBlock(comptime kind: Kind, prepared: Prepared, strength: F32s, ag
 /// curve is 2^y of a y computed from the age with `log2Block`.
 inline fn retentionBlock(comptime kind: Kind, prepared: Prepared, t: F64s, count: I32s) F64s {
     switch (kind) {
-        .exponential => return exp2Block(t * @as(F64s, @splat(prepared.exponent_factor))),
-        .power_law => return exp2Block(powerExponent(prepared, t)),
+        .exponential => return retentionOf(t * @as(F64s, @splat(prepared.exponent_factor))),
+        .power_law => return retentionOf(powerExponent(prepared, t)),
         .two_component => {
             const young = count < @as(I32s, @splat(prepared.consolidation));
             const hippocampal = t * @as(F64s, @splat(prepared.exponent_factor));
-            return exp2Block(@select(f64, young, hippocampal, powerExponent(prepared, t)));
+            return retentionOf(@select(f64, young, hippocampal, powerExponent(prepared, t)));
         },
         .ebbinghaus => {
             const minute: F64s = @splat(60);
@@ -251,6 +251,16 @@ inline fn retentionBlock(comptime kind: Kind, prepared: Prepared, t: F64s, count
             return @select(f64, t < minute, @as(F64s, @splat(1)), k / (power + k));
         },
     }
+}
+
+/// 2^y as a retention that only multiplies a strength: 0 below 2^-200, where
+/// s * 2^y (s at most 1) rounds to an f32 0 as s * 0 does. So no subnormal
+/// f64 is ever made or multiplied, which costs a hundred cycles and more a
+/// lane on x86 (most ages of a store of years underflow the exponential).
+inline fn retentionOf(y: F64s) F64s {
+    const least: F64s = @splat(-200);
+    const underflows = y < least;
+    return @select(f64, underflows, @as(F64s, @splat(0)), exp2Block(@select(f64, underflows, least, y)));
 }
 
 /// y = -beta * log2(1 + t / scale), the quotient divided and the sum rounded
@@ -350,8 +360,9 @@ pub inline fn log2Block(x: F64s) F64s {
 /// The value rule, one memory at a time in scalar f64 with std.math: NaN if
 /// the strength or the age is NaN; else the strength clamped to [0, 1] and
 /// the age to [0, +inf], and `max(floor, s * R(t))` computed in f64 and
-/// rounded once to f32. Never -0.0. The tests hold the blocks to it.
-fn valueOf(curve: Curve, floor: f64, strength: f32, age_seconds: f64, access_count: i32) f32 {
+/// rounded once to f32. Never -0.0. The tests hold the blocks to it (and
+/// bench.zig times it: the kernel as it was).
+pub fn valueOf(curve: Curve, floor: f64, strength: f32, age_seconds: f64, access_count: i32) f32 {
     if (std.math.isNan(strength) or std.math.isNan(age_seconds)) return std.math.nan(f32);
     const s = clampStrength(strength);
     const t = clampAge(age_seconds);
