@@ -48,12 +48,16 @@ pub fn decay(
     assert(access_count == null or access_count.?.len == strength.len);
     const prepared = Prepared.of(params, access_count != null);
     switch (prepared.kind) {
-        inline else => |kind| decayLoop(kind, prepared, strength, age_seconds, access_count, out),
+        inline else => |kind| if (prepared.divided)
+            decayLoop(kind, true, prepared, strength, age_seconds, access_count, out)
+        else
+            decayLoop(kind, false, prepared, strength, age_seconds, access_count, out),
     }
 }
 
 fn decayLoop(
     comptime kind: Kind,
+    comptime divided: bool,
     prepared: Prepared,
     strength: []const f32,
     age_seconds: []const f32,
@@ -67,7 +71,7 @@ fn decayLoop(
         const s: F32s = strength[i..][0..lanes].*;
         const t: F64s = @floatCast(@as(F32s, age_seconds[i..][0..lanes].*));
         const count: I32s = if (kind == .two_component) access_count.?[i..][0..lanes].* else @splat(0);
-        out[i..][0..lanes].* = valueBlock(kind, prepared, s, t, count);
+        out[i..][0..lanes].* = valueBlock(kind, divided, prepared, s, t, count);
     }
     if (whole == n) return;
     // The tail, padded to a whole block with memories of age 0.
@@ -78,7 +82,7 @@ fn decayLoop(
     @memcpy(s[0..rest], strength[whole..]);
     @memcpy(t[0..rest], age_seconds[whole..]);
     if (kind == .two_component) @memcpy(count[0..rest], access_count.?[whole..]);
-    const block: [lanes]f32 = valueBlock(kind, prepared, s, @floatCast(@as(F32s, t)), count);
+    const block: [lanes]f32 = valueBlock(kind, divided, prepared, s, @floatCast(@as(F32s, t)), count);
     @memcpy(out[whole..], block[0..rest]);
 }
 
@@ -111,12 +115,16 @@ pub fn decayGather(
     assert(out.len <= count_max);
     const prepared = Prepared.of(params, memories.access_count != null);
     switch (prepared.kind) {
-        inline else => |kind| try gatherLoop(kind, prepared, indices, memories, now_seconds, out),
+        inline else => |kind| if (prepared.divided)
+            try gatherLoop(kind, true, prepared, indices, memories, now_seconds, out)
+        else
+            try gatherLoop(kind, false, prepared, indices, memories, now_seconds, out),
     }
 }
 
 fn gatherLoop(
     comptime kind: Kind,
+    comptime divided: bool,
     prepared: Prepared,
     indices: []const i32,
     memories: Memories,
@@ -138,7 +146,7 @@ fn gatherLoop(
             t[lane] = now_seconds - memories.last_access_seconds[m];
             if (kind == .two_component) count[lane] = memories.access_count.?[m];
         }
-        const block: [lanes]f32 = valueBlock(kind, prepared, s, t, count);
+        const block: [lanes]f32 = valueBlock(kind, divided, prepared, s, t, count);
         @memcpy(out[first..][0..rest], block[0..rest]);
     }
 }
@@ -170,12 +178,23 @@ const Prepared = struct {
     /// Ebbinghaus: R = k / (2^(c * log2(log10(t / 60))) + k).
     k: f64 = 1,
     c: f64 = 1,
+    /// Whether t / scale (power law) or t / 60 (Ebbinghaus) is divided, as
+    /// the definition does, or multiplied by the reciprocal, which is within
+    /// 1.5 units of the last place of the quotient (the sum 1 + t / scale
+    /// then within one unit of the definition's). A power law's y =
+    /// -beta * log2(u) then moves by at most beta * 2^-52 / ln 2, so R by
+    /// beta * 2.3e-16 relative: the product for beta up to 1e6. In
+    /// Ebbinghaus's R = k / (L^c + k), L = log10(t / 60), one unit of t / 60
+    /// moves L by 1e-16 absolute, so R by at most c / k * 1e-16 * L^(c - 1)
+    /// relative, unbounded as L goes to 0 for c < 1: the product for c in
+    /// [1, 1e6] and c / k up to 1e6. Elsewhere, the quotient.
+    divided: bool = true,
 
     fn of(params: Params, counted: bool) Prepared {
         const floor: f64 = params.floor;
         return switch (params.curve) {
             .exponential => |c| .{ .kind = .exponential, .floor = floor, .exponent_factor = factor(-1, c.half_life_seconds) },
-            .power_law => |c| .{ .kind = .power_law, .floor = floor, .scale = c.scale_seconds, .exponent_power = -c.beta },
+            .power_law => |c| .{ .kind = .power_law, .floor = floor, .scale = c.scale_seconds, .exponent_power = -c.beta, .divided = !(c.beta <= 1e6 and normalReciprocal(c.scale_seconds)) },
             .two_component => |c| blk: {
                 const hippocampal = factor(-std.math.log2e, c.tau_seconds);
                 if (counted) break :blk .{
@@ -185,13 +204,33 @@ const Prepared = struct {
                     .scale = c.neocortical_scale_seconds,
                     .exponent_power = -c.neocortical_beta,
                     .consolidation = c.consolidation_access_count,
+                    .divided = !(c.neocortical_beta <= 1e6 and normalReciprocal(c.neocortical_scale_seconds)),
                 };
                 // No counts count as 0: below every consolidation count above 0.
                 if (c.consolidation_access_count > 0) break :blk .{ .kind = .exponential, .floor = floor, .exponent_factor = hippocampal };
-                break :blk .{ .kind = .power_law, .floor = floor, .scale = c.neocortical_scale_seconds, .exponent_power = -c.neocortical_beta };
+                break :blk .{
+                    .kind = .power_law,
+                    .floor = floor,
+                    .scale = c.neocortical_scale_seconds,
+                    .exponent_power = -c.neocortical_beta,
+                    .divided = !(c.neocortical_beta <= 1e6 and normalReciprocal(c.neocortical_scale_seconds)),
+                };
             },
-            .ebbinghaus => |c| .{ .kind = .ebbinghaus, .floor = floor, .k = c.k, .c = c.c },
+            .ebbinghaus => |c| .{
+                .kind = .ebbinghaus,
+                .floor = floor,
+                .k = c.k,
+                .c = c.c,
+                .divided = !(c.c >= 1 and c.c <= 1e6 and c.c / c.k <= 1e6),
+            },
         };
+    }
+
+    /// Whether 1 / x is a normal f64, so within half a unit of the exact
+    /// reciprocal: neither infinite (for x below 2^-1024) nor subnormal.
+    fn normalReciprocal(x: f64) bool {
+        const reciprocal = 1 / x;
+        return reciprocal >= std.math.floatMin(f64) and reciprocal <= std.math.floatMax(f64);
     }
 
     /// numerator / time, kept finite: a time so short that the factor
@@ -206,7 +245,7 @@ const Prepared = struct {
 /// The value rule of `valueOf` on one block: NaN where the strength or the
 /// age is NaN; else the strength clamped to [0, 1] and the age to [0, +inf],
 /// `max(floor, s * R(t))` in f64, rounded once to f32. Never -0.0.
-inline fn valueBlock(comptime kind: Kind, prepared: Prepared, strength: F32s, age_seconds: F64s, count: I32s) F32s {
+inline fn valueBlock(comptime kind: Kind, comptime divided: bool, prepared: Prepared, strength: F32s, age_seconds: F64s, count: I32s) F32s {
     const zero: F64s = @splat(0);
     const one32: F32s = @splat(1);
     const zero32: F32s = @splat(0);
@@ -214,7 +253,7 @@ inline fn valueBlock(comptime kind: Kind, prepared: Prepared, strength: F32s, ag
     // NaN goes to 0 here and comes back at the end.
     const t = @select(f64, age_seconds > zero, age_seconds, zero);
     const infinite = t == @as(F64s, @splat(std.math.inf(f64)));
-    const r = @select(f64, infinite, zero, retentionBlock(kind, prepared, t, count));
+    const r = @select(f64, infinite, zero, retentionBlock(kind, divided, prepared, t, count));
     const x = s * r;
     const floor: F64s = @splat(prepared.floor);
     // A comparison, not @max, so that a NaN product stays NaN; adding +0.0
@@ -227,21 +266,20 @@ inline fn valueBlock(comptime kind: Kind, prepared: Prepared, strength: F32s, ag
 
 /// R(t) for clamped finite ages (infinite ones are replaced after): every
 /// curve is 2^y of a y computed from the age with `log2Block`.
-inline fn retentionBlock(comptime kind: Kind, prepared: Prepared, t: F64s, count: I32s) F64s {
+inline fn retentionBlock(comptime kind: Kind, comptime divided: bool, prepared: Prepared, t: F64s, count: I32s) F64s {
     switch (kind) {
         .exponential => return retentionOf(t * @as(F64s, @splat(prepared.exponent_factor))),
-        .power_law => return retentionOf(powerExponent(prepared, t)),
+        .power_law => return retentionOf(powerExponent(divided, prepared, t)),
         .two_component => {
             const young = count < @as(I32s, @splat(prepared.consolidation));
             const hippocampal = t * @as(F64s, @splat(prepared.exponent_factor));
-            return retentionOf(@select(f64, young, hippocampal, powerExponent(prepared, t)));
+            return retentionOf(@select(f64, young, hippocampal, powerExponent(divided, prepared, t)));
         },
         .ebbinghaus => {
             const minute: F64s = @splat(60);
-            // t / 60 divided, as the definition does: near one minute the
-            // curve is steep in log10(t / 60), and a product by 1/60 may
-            // differ in the last bit.
-            const ratio = t / minute;
+            // t / 60 divided where `Prepared.divided` says so: near one
+            // minute the curve can be steep in log10(t / 60).
+            const ratio = if (divided) t / minute else t * @as(F64s, @splat(1.0 / 60.0));
             // log10(10) is 1 exactly, as java.lang.Math.log10 of 10^n is n:
             // with a large c, 1^c is the one power that is neither 0 nor inf.
             const ten: F64s = @splat(10);
@@ -263,11 +301,13 @@ inline fn retentionOf(y: F64s) F64s {
     return @select(f64, underflows, @as(F64s, @splat(0)), exp2Block(@select(f64, underflows, least, y)));
 }
 
-/// y = -beta * log2(1 + t / scale), the quotient divided and the sum rounded
-/// as the definition rounds them: with a large beta, y is steep in that sum.
-inline fn powerExponent(prepared: Prepared, t: F64s) F64s {
+/// y = -beta * log2(1 + t / scale), the sum rounded as the definition rounds
+/// it, the quotient divided where `Prepared.divided` says a product by
+/// 1 / scale could be too far off (see there).
+inline fn powerExponent(comptime divided: bool, prepared: Prepared, t: F64s) F64s {
     const one: F64s = @splat(1);
-    return log2Block(one + t / @as(F64s, @splat(prepared.scale))) * @as(F64s, @splat(prepared.exponent_power));
+    const ratio = if (divided) t / @as(F64s, @splat(prepared.scale)) else t * @as(F64s, @splat(1 / prepared.scale));
+    return log2Block(one + ratio) * @as(F64s, @splat(prepared.exponent_power));
 }
 
 const log10_2: f64 = 0.301029995663981195213738894724493027; // log10(2)
@@ -823,5 +863,42 @@ test "every curve within 1e-6 of the f64 definition at adversarial ages, with it
                 try expectWithinContract(valueOf(curve, floor, strength[m], -last_access[m], counts[m]), got);
             }
         }
+    }
+}
+
+test "Ebbinghaus and the power law within 1e-6 at f64 ages one unit of the last place apart from 60 s and from 0 on" {
+    const curves = [_]Curve{
+        .{ .ebbinghaus = .{ .k = 1.84, .c = 0.1 } },
+        .{ .ebbinghaus = .{ .k = 1.84, .c = 0.999 } },
+        .{ .ebbinghaus = .{ .k = 1.84, .c = 1 } },
+        .{ .ebbinghaus = .{ .k = 1.84, .c = 1.25 } },
+        .{ .ebbinghaus = .{ .k = 0.1, .c = 3 } },
+        .{ .ebbinghaus = .{ .k = 1e-6, .c = 1 } },
+        .{ .power_law = .{ .scale_seconds = 3600, .beta = 1e6 } },
+        .{ .power_law = .{ .scale_seconds = 3600, .beta = 2e6 } },
+        .{ .power_law = .{ .scale_seconds = 1e-300, .beta = 1e6 } },
+    };
+    const count = 20_000;
+    var strength: [count]f32 = undefined;
+    var last_access: [count]f64 = undefined;
+    var indices: [count]i32 = undefined;
+    // now = 0: the f64 ages from 60 s up, one unit of the last place apart
+    // (among them those where t * (1/60) and t / 60 round apart), then ages
+    // from 0 up in steps of 3600 * 2^-40 s.
+    var age: f64 = 60;
+    for (&strength, &last_access, &indices, 0..) |*s, *l, *index, i| {
+        s.* = 1;
+        l.* = if (i < count / 2) -age else -3600 * @as(f64, @floatFromInt(i - count / 2)) * 0x1p-40;
+        age = std.math.nextAfter(f64, age, inf);
+        index.* = @intCast(i);
+    }
+    const memories = Memories{ .strength = &strength, .last_access_seconds = &last_access, .access_count = null };
+    var out: [count]f32 = undefined;
+    for (curves) |curve| {
+        try decayGather(&indices, memories, 0, .{ .curve = curve, .floor = 0 }, &out);
+        for (last_access, out) |l, got| expectWithinContract(valueOf(curve, 0, 1, -l, 0), got) catch |e| {
+            std.debug.print("{} t {e}\n", .{ curve, -l });
+            return e;
+        };
     }
 }

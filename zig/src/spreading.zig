@@ -180,18 +180,15 @@ const Lists = struct {
 
     fn init(arena: *Arena, node_count: u32) Error!Lists {
         assert(node_count >= 1);
-        // One entry more than the nodes: an append without a branch writes
-        // past the end of a list before it decides whether to count it.
-        const entries = @as(usize, node_count) + 1;
         const lists = Lists{
-            .frontier_node = try arena.alloc(u32, entries),
-            .frontier_energy = try arena.alloc(f32, entries),
-            .touched = try arena.alloc(u32, entries),
-            .spare = try arena.alloc(u32, entries),
-            .reached_node = try arena.alloc(u32, entries),
-            .reached_hop = try arena.alloc(u8, entries),
+            .frontier_node = try arena.alloc(u32, node_count),
+            .frontier_energy = try arena.alloc(f32, node_count),
+            .touched = try arena.alloc(u32, node_count),
+            .spare = try arena.alloc(u32, node_count),
+            .reached_node = try arena.alloc(u32, node_count),
+            .reached_hop = try arena.alloc(u8, node_count),
         };
-        assert(lists.touched.len == entries and lists.reached_hop.len == entries);
+        assert(lists.touched.len == node_count and lists.reached_hop.len == node_count);
         return lists;
     }
 };
@@ -276,8 +273,8 @@ const Work = struct {
             const contribution = (energy * weight) * hop_factor;
             // With valid weights `!= 0` is `> 0`; kept as `!= 0` so that, whatever
             // the numbers, a node whose delta moves away from 0 is listed and cleaned.
-            // Without a branch (whether a node is new this hop is a coin toss
-            // the branch predictor loses): the list has room for one more.
+            // Without a branch: whether a node is new this hop is a coin toss
+            // the branch predictor loses.
             const first = @intFromBool(delta[target] == 0) & @intFromBool(contribution != 0);
             if (work.touched_len == work.node_count and first == 1) return error.InvalidArgument;
             work.appendTouchedIf(target, first);
@@ -359,22 +356,32 @@ const Work = struct {
     }
 
     /// Writes `node` past the end of the list and counts it only if
-    /// `counted` is 1: each list has room for one more than the nodes.
+    /// `counted` is 1. A full list (every node in it, so nothing more to
+    /// count) takes no write: a branch the predictor always wins.
     fn appendTouchedIf(work: *Work, node: u32, counted: u1) void {
-        assert(work.touched_len < work.node_count or counted == 0);
+        if (work.touched_len == work.node_count) {
+            assert(counted == 0);
+            return;
+        }
         work.lists.touched[work.touched_len] = node;
         work.touched_len += counted;
     }
 
     fn appendReachedIf(work: *Work, node: u32, hop: u8, counted: u1) void {
-        assert(work.reached_len < work.node_count or counted == 0);
+        if (work.reached_len == work.node_count) {
+            assert(counted == 0);
+            return;
+        }
         work.lists.reached_node[work.reached_len] = node;
         work.lists.reached_hop[work.reached_len] = hop;
         work.reached_len += counted;
     }
 
     fn appendFrontierIf(work: *Work, node: u32, energy: f32, counted: u1) void {
-        assert(work.frontier_len < work.node_count or counted == 0);
+        if (work.frontier_len == work.node_count) {
+            assert(counted == 0);
+            return;
+        }
         work.lists.frontier_node[work.frontier_len] = node;
         work.lists.frontier_energy[work.frontier_len] = energy;
         work.frontier_len += counted;
