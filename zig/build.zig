@@ -73,6 +73,21 @@ pub fn build(b: *std.Build) void {
     const bench_run = b.addRunArtifact(bench);
     if (b.args) |args| bench_run.addArgs(args);
     b.step("bench", "Time the similarity kernels against the old ones and a plain read loop (ReleaseFast, native CPU)").dependOn(&bench_run.step);
+    // Microbenchmarks for this machine's CPU (src/bench_decay_spread.zig): `zig build
+    // bench-decay`, `zig build bench-spread`, each run's rounds after `--`.
+    const bench_kernels = b.addExecutable(.{
+        .name = "bench_decay_spread",
+        .root_source_file = b.path("src/bench_decay_spread.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = optimize orelse .ReleaseFast,
+        .link_libc = false,
+    });
+    for ([_][]const u8{ "decay", "spread" }) |kernel| {
+        const kernel_run = b.addRunArtifact(bench_kernels);
+        kernel_run.addArg(kernel);
+        if (b.args) |args| kernel_run.addArgs(args);
+        b.step(b.fmt("bench-{s}", .{kernel}), b.fmt("Time the {s} kernel against the kernel as it was", .{kernel})).dependOn(&kernel_run.step);
+    }
 
     for (library_targets) |library_target| {
         const target = b.resolveTargetQuery(library_target.query);
