@@ -141,6 +141,8 @@ class EngramScriptIT {
         assertTrue(Files.isRegularFile(launcher) && Files.isRegularFile(app), "the build made the app");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                // The memory store's data in the test's folder, as ./engram puts it in its state folder.
+                "-Dengram.data.dir=" + state.resolve("data"),
                 "-cp", launcher.toString(), "engram.app.launcher.Main", "--app", app.toString(), "--state",
                 state.toString(),
                 "-c", "engram:kernels");
