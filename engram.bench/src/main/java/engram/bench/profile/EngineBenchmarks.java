@@ -32,7 +32,8 @@ import engram.store.sqlite.SqliteStore;
  * <li>recall at 10,000 / 50,000 and 100,000 / 500,000: p50, p99 and recalls per second on one
  *     thread and on 4, and the p50 of a recall against the p50 of its own kernel calls
  *     (similarity, spreading and decay, timed inside the recall);
- * <li>memory: heap and off-heap bytes per memory and per link of the loaded engine.
+ * <li>memory: heap and off-heap bytes per memory and per link while ingesting, and in all of the
+ *     loaded engine.
  * </ul>
  *
  * Usage: {@code engram.bench/engine [KERNEL]} (default: the best kernel, zig if it loads).
@@ -67,6 +68,7 @@ public final class EngineBenchmarks {
         System.out.printf(Locale.ROOT, "%n%,d memories (d = %d), %,d links%n", memories, DIMENSIONS, links);
         SplittableRandom random = new SplittableRandom(memories);
         long[] ids = new long[memories];
+        long heapEmpty = usedHeap();
         try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL); Engine engine = new Engine(kernel, store)) {
             engine.createSpace("bench", DIMENSIONS);
             long start = System.nanoTime();
@@ -82,6 +84,8 @@ public final class EngineBenchmarks {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "  ingestion: %,.0f memories/s (rememberAll, %,d a commit, synchronous=FULL)%n",
                     memories / seconds, BATCH);
+            batch.clear();
+            long heapMemories = usedHeap();
             start = System.nanoTime();
             List<Link> linkBatch = new ArrayList<>(10_000);
             for (int i = 0; i < links; i++) {
@@ -97,6 +101,19 @@ public final class EngineBenchmarks {
             }
             System.out.printf(Locale.ROOT, "  links: %,.0f links/s (linkAll, 10,000 a commit)%n",
                     links / ((System.nanoTime() - start) / 1e9));
+            linkBatch.clear();
+            engine.flush("bench");
+            long heapLinks = usedHeap();
+            SpaceStats stats = engine.stats("bench");
+            double embedding = DIMENSIONS * (double) Float.BYTES;
+            System.out.printf(Locale.ROOT, "  bytes per memory: %.0f (%.0f B off-heap embedding and norm, %.0f B on the"
+                    + " heap); target 1.25 x %.0f + 64 = %.0f B%n",
+                    (heapMemories - heapEmpty + stats.embeddingBytes()) / (double) memories,
+                    stats.embeddingBytes() / (double) memories, (heapMemories - heapEmpty) / (double) memories,
+                    embedding, 1.25 * embedding + 64);
+            System.out.printf(Locale.ROOT, "  bytes per link: %.0f (%.0f B on the heap, %.0f B off-heap graph)%n",
+                    (heapLinks - heapMemories + stats.graphBytes()) / (double) links,
+                    (heapLinks - heapMemories) / (double) links, stats.graphBytes() / (double) links);
         }
         long heapBefore = usedHeap();
         long start = System.nanoTime();
