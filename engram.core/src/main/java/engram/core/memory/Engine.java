@@ -183,7 +183,6 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             chunk.states[slot] = m.suppressed() ? Rows.SUPPRESSED : Rows.LIVE;
             if (m.suppressed()) {
                 space.suppressed++;
-                space.excluded++;
             }
             embeddings[i] = m.embedding();
         }
@@ -404,14 +403,11 @@ public final class Engine implements MemoryEngine, AutoCloseable {
                 space.links.removeAll(row);
                 if (before == Rows.SUPPRESSED) {
                     space.suppressed--;
-                } else {
-                    space.excluded++;
                 }
             } else if (before == Rows.LIVE) {
                 store.suppress(spaceName, id);
                 chunk.states[slot] = Rows.SUPPRESSED;
                 space.suppressed++;
-                space.excluded++;
             }
         } finally {
             space.lock.unlock();
@@ -421,13 +417,8 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     @Override
     public Optional<Memory> get(String spaceName, long id) {
         Space space = space(spaceName);
-        space.lock.lock();
-        try {
-            Integer row = space.rowOfId.get(id);
-            return row == null ? Optional.empty() : Optional.ofNullable(memoryAt(space, row));
-        } finally {
-            space.lock.unlock();
-        }
+        Integer row = space.rowOfId.get(id);
+        return row == null ? Optional.empty() : Optional.ofNullable(memoryAt(space, row));
     }
 
     @Override
@@ -551,7 +542,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
         List<Seed> found = new ArrayList<>();
         int d = space.info.dimensions();
         MemorySegment querySegment = MemorySegment.ofArray(query);
-        int extra = space.excluded + (likeRow >= 0 ? 1 : 0);
+        int extra = space.excluded() + (likeRow >= 0 ? 1 : 0);
         for (int c = 0; c < view.chunkCount(); c++) {
             int rows = view.rowsIn(c);
             int k = Math.min(rows, o.seeds() + extra);

@@ -33,8 +33,7 @@ final class Space {
     final AtomicLong similarityCalls = new AtomicLong();
     final AtomicLong spreadCalls = new AtomicLong();
     final AtomicLong decayCalls = new AtomicLong();
-    /** Rows that are suppressed or deleted: a top-k asks for this many more. */
-    volatile int excluded;
+    /** Suppressed memories; under the lock. */
     volatile int suppressed;
     private final AtomicInteger holders = new AtomicInteger();
     /** Accesses recorded by recalls, not yet in the store: the latest of each memory. */
@@ -106,6 +105,14 @@ final class Space {
         for (AccessUpdate u : updates) {
             accesses.putIfAbsent(u.id(), u);
         }
+    }
+
+    /**
+     * Rows that are suppressed or deleted (a deleted row keeps its place in the slab but leaves
+     * the id map): a top-k asks for this many more.
+     */
+    int excluded() {
+        return slab.rows() - rowOfId.size() + suppressed;
     }
 
     /** The row of a live or suppressed memory. */

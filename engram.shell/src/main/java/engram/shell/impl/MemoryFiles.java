@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import engram.api.memory.ForgetMode;
 import engram.api.memory.Link;
@@ -56,6 +58,8 @@ final class MemoryFiles {
         int dimensions = engine.stats(space).dimensions();
         Map<String, Long> ids = new HashMap<>();
         List<Pending> batch = new ArrayList<>();
+        // The keys of the memories in the batch, not yet stored (so not yet in ids).
+        Set<String> pending = new HashSet<>();
         List<Link> linkBatch = new ArrayList<>();
         long lineNumber = 0;
         long memories = 0;
@@ -74,8 +78,8 @@ final class MemoryFiles {
                         String to = text(item, "to", true);
                         float weight = (float) number(item, "weight", Double.NaN);
                         known(item, "from", "to", "weight");
-                        if (pendingKey(batch, from) || pendingKey(batch, to)) {
-                            memories += store(engine, space, batch, ids);
+                        if (pending.contains(from) || pending.contains(to)) {
+                            memories += store(engine, space, batch, ids, pending);
                         }
                         if (!(weight >= 0f && weight <= 1f)) {
                             throw new IllegalArgumentException("weight is " + weight + "; a link's weight must be in"
@@ -86,18 +90,20 @@ final class MemoryFiles {
                             links += storeLinks(engine, space, linkBatch);
                         }
                     } else {
-                        Pending pending = memory(item, dimensions);
-                        if (pending.key() != null && (ids.containsKey(pending.key()) || pendingKey(batch,
-                                pending.key()))) {
-                            throw new IllegalArgumentException("the key \"" + pending.key() + "\" was used before");
+                        Pending memory = memory(item, dimensions);
+                        if (memory.key() != null && (ids.containsKey(memory.key()) || pending.contains(memory.key()))) {
+                            throw new IllegalArgumentException("the key \"" + memory.key() + "\" was used before");
                         }
-                        batch.add(pending);
+                        batch.add(memory);
+                        if (memory.key() != null) {
+                            pending.add(memory.key());
+                        }
                         if (batch.size() == BATCH) {
-                            memories += store(engine, space, batch, ids);
+                            memories += store(engine, space, batch, ids, pending);
                         }
                     }
                 } catch (IllegalArgumentException e) {
-                    memories += store(engine, space, batch, ids);
+                    memories += store(engine, space, batch, ids, pending);
                     links += storeLinks(engine, space, linkBatch);
                     throw new IllegalArgumentException("line " + lineNumber + " of " + file + ": " + e.getMessage()
                             + "; the lines before it are imported (" + memories + " memories, " + links
@@ -109,26 +115,18 @@ final class MemoryFiles {
                 }
             }
         } catch (IOException e) {
-            memories += store(engine, space, batch, ids);
+            memories += store(engine, space, batch, ids, pending);
             links += storeLinks(engine, space, linkBatch);
             throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + " after line " + lineNumber + " ("
                     + e + "); " + memories + " memories and " + links + " links before it are imported", e);
         }
-        memories += store(engine, space, batch, ids);
+        memories += store(engine, space, batch, ids, pending);
         links += storeLinks(engine, space, linkBatch);
         // The links of a file are visible to recalls when the import returns.
         engine.flush(space);
         return new Imported(lineNumber, memories, links, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private static boolean pendingKey(List<Pending> batch, String key) {
-        for (Pending p : batch) {
-            if (key.equals(p.key())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Links the batch (one commit); returns how many. */
     private static int storeLinks(MemoryEngine engine, String space, List<Link> batch) {
@@ -142,7 +140,8 @@ final class MemoryFiles {
     }
 
     /** Remembers the batch (one commit), suppresses what the file says is suppressed; returns how many. */
-    private static int store(MemoryEngine engine, String space, List<Pending> batch, Map<String, Long> ids) {
+    private static int store(MemoryEngine engine, String space, List<Pending> batch, Map<String, Long> ids,
+            Set<String> pending) {
         if (batch.isEmpty()) {
             return 0;
         }
@@ -162,6 +161,7 @@ final class MemoryFiles {
         }
         int n = batch.size();
         batch.clear();
+        pending.clear();
         return n;
     }
 
