@@ -1,10 +1,10 @@
 package engram.store.sqlite;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -12,22 +12,19 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import engram.api.memory.SpaceInfo;
-import engram.api.memory.store.AccessUpdate;
 import engram.api.memory.store.MemoryStore;
 import engram.api.memory.store.StoreException;
-import engram.api.memory.store.StoredLink;
-import engram.api.memory.store.StoredMemory;
 
 /**
  * Registers the SQLite store as the engine's {@link MemoryStore}, in the data directory its
  * configuration names (Config Admin PID {@value #PID}), or else the framework property
  * {@value #DATA_DIR_PROPERTY} (which {@code ./engram} sets to {@code .engram/data}), or else
- * {@code ~/.engram/data}.
+ * {@code ~/.engram/data}. The store itself is the service (no wrapper repeating its methods);
+ * it is unregistered and closed when the component deactivates.
  */
-@Component(service = MemoryStore.class, configurationPid = SqliteStoreComponent.PID)
+@Component(service = {}, immediate = true, configurationPid = SqliteStoreComponent.PID)
 @Designate(ocd = SqliteStoreComponent.Config.class)
-public final class SqliteStoreComponent implements MemoryStore {
+public final class SqliteStoreComponent {
     public static final String PID = "engram.store.sqlite";
     public static final String DATA_DIR_PROPERTY = "engram.data.dir";
     private static final System.Logger LOG = System.getLogger(PID);
@@ -45,6 +42,7 @@ public final class SqliteStoreComponent implements MemoryStore {
     }
 
     private final SqliteStore store;
+    private final ServiceRegistration<MemoryStore> registration;
 
     @Activate
     public SqliteStoreComponent(BundleContext context, Config config) {
@@ -58,6 +56,7 @@ public final class SqliteStoreComponent implements MemoryStore {
         }
         store = new SqliteStore(directory, sync);
         LOG.log(System.Logger.Level.INFO, "memory store: " + store.describe() + " (" + store.durability() + ")");
+        registration = context.registerService(MemoryStore.class, store, null);
     }
 
     static Path directory(String configured, String property) {
@@ -72,66 +71,10 @@ public final class SqliteStoreComponent implements MemoryStore {
 
     @Deactivate
     void deactivate() {
-        store.close();
-    }
-
-    @Override
-    public String describe() {
-        return store.describe();
-    }
-
-    @Override
-    public String durability() {
-        return store.durability();
-    }
-
-    @Override
-    public long maxId() {
-        return store.maxId();
-    }
-
-    @Override
-    public void load(Loader loader) {
-        store.load(loader);
-    }
-
-    @Override
-    public void createSpace(SpaceInfo space) {
-        store.createSpace(space);
-    }
-
-    @Override
-    public void dropSpace(String space) {
-        store.dropSpace(space);
-    }
-
-    @Override
-    public void insertMemories(String space, List<StoredMemory> memories) {
-        store.insertMemories(space, memories);
-    }
-
-    @Override
-    public void putLinks(String space, List<StoredLink> links) {
-        store.putLinks(space, links);
-    }
-
-    @Override
-    public void suppress(String space, long id) {
-        store.suppress(space, id);
-    }
-
-    @Override
-    public void delete(String space, long id) {
-        store.delete(space, id);
-    }
-
-    @Override
-    public void updateAccess(String space, List<AccessUpdate> updates) {
-        store.updateAccess(space, updates);
-    }
-
-    /** The component's life is the store's: closing it is deactivation's business. */
-    @Override
-    public void close() {
+        try {
+            registration.unregister();
+        } finally {
+            store.close();
+        }
     }
 }
