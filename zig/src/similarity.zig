@@ -92,8 +92,8 @@ pub const tile: usize = switch (simd.isa) {
 /// block scored for every tile of queries while it is in L1 (beside a tile
 /// of queries), so that a batch reads each row from memory once and the
 /// queries from L2 once per block rather than once per row.
-const row_block_bytes = 16 * 1024;
-const block_rows_max = 64;
+const row_block_bytes = 256 * 1024;
+const block_rows_max = 256;
 /// How far ahead of its reads the first pass over a row prefetches.
 const prefetch_bytes = 2048;
 /// Squared norms the fast path trusts (see the accuracy argument).
@@ -208,6 +208,12 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
         // The rows' squares do not depend on the query: the first tile's pass
         // computes them, the same sums in the same order as a lone query's.
         var row_squares: [block_rows_max]RowSquares = undefined;
+        // The tiles after the first read this block from L2 and have time to
+        // spare for memory: they ask for the next block, a share at each row,
+        // so that its first pass finds it in L2 and memory is read while
+        // they compute rather than while the first pass waits.
+        const next = NextBlock.of(batch.matrix, dimensions, block_end, @min(row_count, block_end + block_rows), (query_count - 1) / tile * (block_end - block_start));
+        var next_cursor: usize = 0;
         var first: usize = 0;
         while (first < query_count) {
             const count = @min(tile, query_count - first);
@@ -223,6 +229,7 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
                         const vector = batch.matrix[row * dimensions ..][0..dimensions];
                         const sums = if (first == 0) fastSums(t, true, queries, vector) else fastSums(t, false, queries, vector);
                         if (first == 0) row_squares[row - block_start] = RowSquares.of(sums.squares);
+                        if (first > 0) next_cursor = next.prefetchStep(next_cursor);
                         const given: ?f32 = if (batch.norms) |n| n[row] else null;
                         const index: i32 = @intCast(batch.first_row + row);
                         // Every heap holds the same number of entries: one per row so far, up to k.
@@ -246,6 +253,33 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
         heap.sortBestFirst();
     }
 }
+
+/// The rows of the block after the current one, which the later tiles of a
+/// top-k batch prefetch into L2 (`lines_per_step` cache lines at each row
+/// they score).
+const NextBlock = struct {
+    bytes: []const u8,
+    lines_per_step: usize,
+
+    fn of(matrix: []const f32, dimensions: usize, start: usize, end: usize, steps: usize) NextBlock {
+        assert(start <= end);
+        const floats = matrix[start * dimensions .. end * dimensions];
+        const bytes = std.mem.sliceAsBytes(floats);
+        const lines = (bytes.len + 63) / 64;
+        return .{ .bytes = bytes, .lines_per_step = if (steps == 0) 0 else (lines + steps - 1) / steps };
+    }
+
+    /// Prefetches the next `lines_per_step` lines from byte `cursor`; returns the new cursor.
+    inline fn prefetchStep(next: NextBlock, cursor: usize) usize {
+        var at = cursor;
+        for (0..next.lines_per_step) |_| {
+            if (at >= next.bytes.len) break;
+            @prefetch(next.bytes.ptr + at, .{ .rw = .read, .locality = 2, .cache = .data });
+            at += 64;
+        }
+        return at;
+    }
+};
 
 /// The ranking order of top-k: is (score_a, index_a) before (score_b, index_b)?
 pub inline fn ranksBefore(score_a: f32, index_a: i32, score_b: f32, index_b: i32) bool {
