@@ -81,8 +81,11 @@ pub fn main() !void {
     var score_old: [query_count_max * k]f32 = undefined;
     var index_new: [query_count_max * k]i32 = undefined;
     var score_new: [query_count_max * k]f32 = undefined;
+    const peak = fmaPeak();
+    try stdout.print("fma peak: {d:.1} GFLOP/s (one thread, {d} independent {d}-lane chains in registers)\n", .{ peak, peak_chains, lanes });
     for (row_counts) |rows| {
         const reps: usize = if (rows <= 10_000) 20 else 6;
+        var single_ns: u64 = 0;
         for ([_]usize{ 1, 4, 16 }) |query_count| {
             const old_batch = old.TopKBatch{ .queries = queries[0 .. query_count * dimensions], .dimensions = @intCast(dimensions), .matrix = buffer[0 .. rows * dimensions], .norms = null, .first_row = 0 };
             const new_batch = new.TopKBatch{ .queries = old_batch.queries, .dimensions = old_batch.dimensions, .matrix = old_batch.matrix, .norms = null, .first_row = 0 };
@@ -100,12 +103,44 @@ pub fn main() !void {
             }
             const same = std.mem.eql(i32, index_old[0 .. query_count * k], index_new[0 .. query_count * k]);
             const bytes: f64 = @floatFromInt(rows * dimensions * @sizeOf(f32));
+            if (query_count == 1) single_ns = best[1];
+            const flops: f64 = @floatFromInt(2 * query_count * rows * dimensions);
+            const gflops = flops / @as(f64, @floatFromInt(best[1]));
             try stdout.print(
                 "topk n={d} Q={d:>2} k={d}: old {d:.3} ms, new {d:.3} ms, read loop {d:.3} ms | new/old speed {d:.2}x, new at {d:.0}% of read loop ({d:.1} GB/s); same indices as old: {}\n",
                 .{ rows, query_count, k, ms(best[0]), ms(best[1]), ms(best[2]), ratio(best[0], best[1]), 100 * ratio(best[2], best[1]), bytes / @as(f64, @floatFromInt(best[1])), same },
             );
+            try stdout.print(
+                "    new: {d:.1} GFLOP/s, {d:.0}% of the fma peak; {d:.2}x the throughput of {d} single-query calls\n",
+                .{ gflops, 100 * gflops / peak, @as(f64, @floatFromInt(query_count)) * ratio(single_ns, best[1]), query_count },
+            );
         }
     }
+}
+
+const peak_chains = 12;
+
+/// The multiply-add throughput of one core in GFLOP/s: `peak_chains`
+/// independent chains of fused (where the target has FMA) multiply-adds on
+/// registers, enough to hide their latency; the best of 5 runs.
+fn fmaPeak() f64 {
+    const steps = 4_000_000;
+    var best: u64 = std.math.maxInt(u64);
+    for (0..5) |_| {
+        var sums = [_]VectorF32{@splat(0)} ** peak_chains;
+        var factor: VectorF32 = @splat(0.999);
+        var term: VectorF32 = @splat(1e-3);
+        std.mem.doNotOptimizeAway(&factor);
+        std.mem.doNotOptimizeAway(&term);
+        var timer = std.time.Timer.start() catch unreachable;
+        for (0..steps) |_| {
+            inline for (&sums) |*sum| sum.* = @mulAdd(VectorF32, sum.*, factor, term);
+        }
+        best = @min(best, timer.read());
+        for (sums) |sum| std.mem.doNotOptimizeAway(sum);
+    }
+    const flops: f64 = @floatFromInt(2 * lanes * peak_chains * steps);
+    return flops / @as(f64, @floatFromInt(best));
 }
 
 fn ms(nanoseconds: u64) f64 {

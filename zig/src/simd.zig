@@ -76,3 +76,42 @@ test "every ISA level has a distinct name" {
         }
     }
 }
+
+/// Whether this CPU's vendor is AMD, from `cpuid` leaf 0, asked once per
+/// process (in a virtual machine `cpuid` may trap to the hypervisor, which
+/// costs microseconds) and kept; false on other architectures.
+pub fn cpuIsAmd() bool {
+    if (builtin.cpu.arch != .x86_64) return false;
+    const known = vendor_state.load(.monotonic);
+    if (known != vendor_unknown) return known == vendor_amd;
+    const amd = vendorIsAmd();
+    vendor_state.store(if (amd) vendor_amd else vendor_other, .monotonic);
+    return amd;
+}
+
+const vendor_unknown: u8 = 0;
+const vendor_amd: u8 = 1;
+const vendor_other: u8 = 2;
+var vendor_state = std.atomic.Value(u8).init(vendor_unknown);
+
+fn vendorIsAmd() bool {
+    var ebx: u32 = undefined;
+    var ecx: u32 = undefined;
+    var edx: u32 = undefined;
+    _ = asm volatile ("cpuid"
+        : [eax] "={eax}" (-> u32),
+          [ebx] "={ebx}" (ebx),
+          [ecx] "={ecx}" (ecx),
+          [edx] "={edx}" (edx),
+        : [leaf] "{eax}" (@as(u32, 0)),
+          [sub] "{ecx}" (@as(u32, 0)),
+    );
+    // "AuthenticAMD", in the order ebx, edx, ecx.
+    return ebx == 0x68747541 and edx == 0x69746e65 and ecx == 0x444d4163;
+}
+
+test "the vendor is asked once and the answer kept" {
+    const first = cpuIsAmd();
+    try std.testing.expectEqual(first, cpuIsAmd());
+    if (builtin.cpu.arch != .x86_64) try std.testing.expect(!first);
+}

@@ -82,6 +82,9 @@ const steps_per_fold = 4;
 /// Elements read per step (one vector per chain) and per fold.
 const step_elements = chains * lanes;
 const fold_elements = steps_per_fold * step_elements;
+/// Whether a full tile scores two rows per pass (`pairedSums`): where the
+/// tile is 4 queries and there are 32 vector registers.
+const pair_rows = tile == 4;
 /// Queries scored per pass over a row in a top-k batch: as many as leave the
 /// accumulators in registers (`chains` vectors per query, plus the squares):
 /// 32 vector registers with AVX-512 and NEON, 16 with AVX2 and SSE2.
@@ -98,8 +101,17 @@ pub const tile: usize = switch (simd.isa) {
 /// d = 768 and n = 100,000 (`zig build bench`, Zen 4).
 const row_block_bytes = 256 * 1024;
 const block_rows_max = 256;
-/// How far ahead of its reads the first pass over a row prefetches.
+/// How far ahead of its reads the first pass over a row prefetches, where it
+/// does (`prefetchAhead`).
 const prefetch_bytes = 2048;
+
+/// Whether the first pass over a row prefetches: not on AMD, where the
+/// hardware prefetchers do better alone (Zen 4, d = 768, n = 100,000, one
+/// query: 14.6 ms without, 20.0 ms with, `zig build bench`); on other CPUs,
+/// where an earlier session measured the prefetch faster on Intel, yes.
+fn prefetchAhead() bool {
+    return !simd.cpuIsAmd();
+}
 /// Squared norms the fast path trusts (see the accuracy argument).
 const safe_min: f64 = 0x1p-100;
 const safe_max: f64 = 0x1p100;
@@ -146,10 +158,11 @@ pub fn cosine(query: []const f32, matrix: []const f32, norms: ?[]const f32, out:
     assert(norms == null or norms.?.len == out.len);
     const dimensions = query.len;
     const prepared = Query.of(query);
+    const ahead = prefetchAhead();
     for (out, 0..) |*score, row| {
         const vector = matrix[row * dimensions ..][0..dimensions];
         const given: ?f32 = if (norms) |n| n[row] else null;
-        const sums = fastSums(1, true, .{query}, vector);
+        const sums = fastSums(1, true, ahead, .{query}, vector);
         score.* = scoreOf(prepared, sums.dots[0], vector, RowSquares.of(sums.squares), given);
     }
 }
@@ -194,6 +207,8 @@ pub const TopKBatch = struct {
 /// the heaps; `query_norms` is scratch of one entry per query (the squared
 /// norms).
 pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
+    // The tiles' row loops are inlined, two rows and four queries each: many comptime branches.
+    @setEvalBranchQuota(10_000);
     const query_count = batch.queryCount();
     const row_count = batch.rowCount();
     assert(query_count >= 1 and query_count <= queries_max);
@@ -205,6 +220,7 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
     assert(@as(u64, batch.first_row) + row_count <= rows_max);
     for (query_norms, 0..) |*squares, q| squares.* = sumOfSquares(batch.query(q));
     const dimensions = batch.dimensions;
+    const ahead = prefetchAhead();
     const block_rows: usize = @max(1, @min(block_rows_max, row_block_bytes / (dimensions * @sizeOf(f32))));
     var block_start: usize = 0;
     while (block_start < row_count) {
@@ -216,8 +232,7 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
         // spare for memory: they ask for the next block, a share at each row,
         // so that its first pass finds it in L2 and memory is read while
         // they compute rather than while the first pass waits.
-        const next = NextBlock.of(batch.matrix, dimensions, block_end, @min(row_count, block_end + block_rows), (query_count - 1) / tile * (block_end - block_start));
-        var next_cursor: usize = 0;
+        var next = NextBlock.of(batch.matrix, dimensions, block_end, @min(row_count, block_end + block_rows), (query_count - 1) / tile * (block_end - block_start));
         var first: usize = 0;
         while (first < query_count) {
             const count = @min(tile, query_count - first);
@@ -229,21 +244,25 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
                         values.* = batch.query(first + i);
                         query.* = .{ .values = values.*, .squares = query_norms[first + i], .norm = @sqrt(query_norms[first + i]) };
                     }
-                    for (block_start..block_end) |row| {
-                        const vector = batch.matrix[row * dimensions ..][0..dimensions];
-                        const sums = if (first == 0) fastSums(t, true, queries, vector) else fastSums(t, false, queries, vector);
-                        if (first == 0) row_squares[row - block_start] = RowSquares.of(sums.squares);
-                        if (first > 0) next_cursor = next.prefetchStep(next_cursor);
-                        const given: ?f32 = if (batch.norms) |n| n[row] else null;
-                        const index: i32 = @intCast(batch.first_row + row);
-                        // Every heap holds the same number of entries: one per row so far, up to k.
-                        const filled = @min(row, k);
-                        inline for (prepared, 0..) |query, i| {
-                            const q = first + i;
-                            const score = scoreOf(query, sums.dots[i], vector, row_squares[row - block_start], given);
-                            var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
-                            if (filled < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+                    var row = block_start;
+                    // A later full tile, which reads the block from L2, scores two
+                    // rows per pass (see `pairedSums`); the first pass reads memory
+                    // in order, one row at a time, for the prefetchers.
+                    if (t == tile and pair_rows and first > 0) {
+                        while (row + 2 <= block_end) : (row += 2) {
+                            const vectors = [2][]const f32{ batch.matrix[row * dimensions ..][0..dimensions], batch.matrix[(row + 1) * dimensions ..][0..dimensions] };
+                            const pair = pairedSums(t, queries, vectors, &next);
+                            inline for (0..2) |r| {
+                                offerRow(t, batch, prepared, first, row + r, vectors[r], pair[r], row_squares[row + r - block_start], k, out_index, out_score);
+                            }
                         }
+                    }
+                    while (row < block_end) : (row += 1) {
+                        const vector = batch.matrix[row * dimensions ..][0..dimensions];
+                        const sums = if (first == 0) fastSums(t, true, ahead, queries, vector) else fastSums(t, false, false, queries, vector);
+                        if (first == 0) row_squares[row - block_start] = RowSquares.of(sums.squares);
+                        if (first > 0) next.prefetch(next.lines_per_row);
+                        offerRow(t, batch, prepared, first, row, vector, sums.dots, row_squares[row - block_start], k, out_index, out_score);
                     }
                 },
                 else => unreachable,
@@ -258,30 +277,65 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
     }
 }
 
+/// Offers `row`'s score for each of the tile's queries to its heap.
+inline fn offerRow(
+    comptime t: usize,
+    batch: TopKBatch,
+    prepared: [t]Query,
+    first: usize,
+    row: usize,
+    vector: []const f32,
+    dots: [t]f64,
+    squares: RowSquares,
+    k: usize,
+    out_index: []i32,
+    out_score: []f32,
+) void {
+    const given: ?f32 = if (batch.norms) |n| n[row] else null;
+    const index: i32 = @intCast(batch.first_row + row);
+    // Every heap holds the same number of entries: one per row so far, up to k.
+    const filled = @min(row, k);
+    inline for (prepared, 0..) |query, i| {
+        const q = first + i;
+        const score = scoreOf(query, dots[i], vector, squares, given);
+        var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = filled };
+        if (filled < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+    }
+}
+
 /// The rows of the block after the current one, which the later tiles of a
-/// top-k batch prefetch into L2 (`lines_per_step` cache lines at each row
-/// they score).
+/// top-k batch prefetch into L2 while they score the current one. A paired
+/// pass (`pairedSums`) asks for `lines_per_vector` cache lines at each vector
+/// position of its two rows, spread among its multiply-adds; another pass
+/// asks for `lines_per_row` at each row. Prefetches issued in bursts stall
+/// on the full miss buffers (10 % of a batch of 16 queries in `perf`, Zen 4).
 const NextBlock = struct {
     bytes: []const u8,
-    lines_per_step: usize,
+    lines_per_row: usize,
+    lines_per_vector: usize,
+    cursor: usize = 0,
 
-    fn of(matrix: []const f32, dimensions: usize, start: usize, end: usize, steps: usize) NextBlock {
+    /// The rows `start .. end` of `matrix`, to be asked for over `later_rows` rows of later tiles.
+    fn of(matrix: []const f32, dimensions: usize, start: usize, end: usize, later_rows: usize) NextBlock {
         assert(start <= end);
-        const floats = matrix[start * dimensions .. end * dimensions];
-        const bytes = std.mem.sliceAsBytes(floats);
+        const bytes = std.mem.sliceAsBytes(matrix[start * dimensions .. end * dimensions]);
         const lines = (bytes.len + 63) / 64;
-        return .{ .bytes = bytes, .lines_per_step = if (steps == 0) 0 else (lines + steps - 1) / steps };
+        // A pair of rows has one vector position per `lanes` values of a row.
+        const vector_slots = later_rows / 2 * (dimensions / lanes);
+        return .{
+            .bytes = bytes,
+            .lines_per_row = if (later_rows == 0) 0 else (lines + later_rows - 1) / later_rows,
+            .lines_per_vector = if (vector_slots == 0) 0 else (lines + vector_slots - 1) / vector_slots,
+        };
     }
 
-    /// Prefetches the next `lines_per_step` lines from byte `cursor`; returns the new cursor.
-    inline fn prefetchStep(next: NextBlock, cursor: usize) usize {
-        var at = cursor;
-        for (0..next.lines_per_step) |_| {
-            if (at >= next.bytes.len) break;
-            @prefetch(next.bytes.ptr + at, .{ .rw = .read, .locality = 2, .cache = .data });
-            at += 64;
+    /// Asks for the next `lines` lines not asked for yet, as far as the block goes.
+    inline fn prefetch(next: *NextBlock, lines: usize) void {
+        for (0..lines) |_| {
+            if (next.cursor >= next.bytes.len) return;
+            @prefetch(next.bytes.ptr + next.cursor, .{ .rw = .read, .locality = 2, .cache = .data });
+            next.cursor += 64;
         }
-        return at;
     }
 };
 
@@ -358,10 +412,12 @@ fn FastSums(comptime query_count: usize) type {
 
 /// One pass over `vector` for the dot products with `queries` (and its
 /// squares): per sum, `chains` float32 chains, folded into float64 every
-/// `steps_per_fold` steps. The order of every sum depends only on the length.
+/// `steps_per_fold` steps, prefetching ahead if `prefetch` (first passes only).
+/// The order of every sum depends only on the length.
 inline fn fastSums(
     comptime query_count: usize,
     comptime with_squares: bool,
+    prefetch: bool,
     queries: [query_count][]const f32,
     vector: []const f32,
 ) FastSums(query_count) {
@@ -380,7 +436,7 @@ inline fn fastSums(
             // The first pass over a row asks for the memory `prefetch_bytes`
             // ahead, one cache line per 64 bytes read: more reads in flight
             // than the hardware prefetcher keeps alone.
-            if (with_squares and prefetch_bytes > 0) {
+            if (with_squares and prefetch) {
                 const ahead = vector.ptr + j + prefetch_bytes / @sizeOf(f32);
                 inline for (0..step_elements * @sizeOf(f32) / 64) |line| {
                     @prefetch(ahead + line * 16, .{ .rw = .read, .locality = 3, .cache = .data });
@@ -425,10 +481,74 @@ inline fn fastSums(
     return result;
 }
 
+/// The dot products of `fastSums` (without the squares, which the first pass
+/// took) for two rows in one pass: the same sums, each in the same order, so
+/// the same bits. The chains are taken one at a time within a fold block
+/// (chain c adds vectors c, c + `chains`, ... of the block, as in
+/// `fastSums`), which leaves registers for both rows: each query vector
+/// loaded serves two multiply-adds and each row vector `query_count`, 6 loads
+/// per 8 multiply-adds with a tile of 4 rather than 5 per 4. Chains 0 and 1
+/// are added as soon as both are done, and chain 2 to chain 3 as it ends:
+/// the tree `foldChains` adds. Asks for `next`'s lines on the way.
+inline fn pairedSums(comptime query_count: usize, queries: [query_count][]const f32, vectors: [2][]const f32, next: *NextBlock) [2][query_count]f64 {
+    const dimensions = vectors[0].len;
+    assert(vectors[1].len == dimensions);
+    inline for (queries) |values| assert(values.len == dimensions);
+    const whole = dimensions - dimensions % lanes;
+    const Dots = [2][query_count]VectorF32;
+    const zeros: Dots = [_][query_count]VectorF32{[_]VectorF32{@splat(0)} ** query_count} ** 2;
+    var wide: [2][query_count]HalfF64 = [_][query_count]HalfF64{[_]HalfF64{@splat(0)} ** query_count} ** 2;
+    var j: usize = 0;
+    while (j < whole) {
+        const block_end = @min(whole, j + fold_elements);
+        const block_vectors = (block_end - j) / lanes;
+        var first_two = zeros;
+        var third = zeros;
+        inline for (0..chains) |c| {
+            var chain = zeros;
+            var i: usize = c;
+            while (i < block_vectors) : (i += chains) {
+                const at = j + i * lanes;
+                const v = [2]VectorF32{ vectors[0][at..][0..lanes].*, vectors[1][at..][0..lanes].* };
+                next.prefetch(next.lines_per_vector);
+                inline for (0..query_count) |q| {
+                    const w: VectorF32 = queries[q][at..][0..lanes].*;
+                    inline for (0..2) |r| chain[r][q] = mulAdd(w, v[r], chain[r][q]);
+                }
+            }
+            inline for (0..2) |r| {
+                inline for (0..query_count) |q| switch (c) {
+                    0 => first_two[r][q] = chain[r][q],
+                    1 => first_two[r][q] += chain[r][q],
+                    2 => third[r][q] = chain[r][q],
+                    3 => wide[r][q] += widenHalves(first_two[r][q] + (third[r][q] + chain[r][q])),
+                    else => unreachable,
+                };
+            }
+        }
+        j = block_end;
+    }
+    var dots: [2][query_count]f64 = undefined;
+    inline for (0..2) |r| {
+        inline for (0..query_count) |q| dots[r][q] = treeSum(lanes / 2, wide[r][q]);
+        // The last values (fewer than a vector), in float64, as `fastSums` adds them.
+        var tail = j;
+        while (tail < dimensions) : (tail += 1) {
+            const v: f64 = vectors[r][tail];
+            inline for (0..query_count) |q| dots[r][q] += @as(f64, queries[q][tail]) * v;
+        }
+    }
+    return dots;
+}
+
 /// The chains of a sum added as a tree, in float32, and widened to float64
 /// with its two halves added.
 inline fn foldChains(sums: [chains]VectorF32) HalfF64 {
-    const total = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+    return widenHalves((sums[0] + sums[1]) + (sums[2] + sums[3]));
+}
+
+/// A float32 vector widened to float64, its two halves added.
+inline fn widenHalves(total: VectorF32) HalfF64 {
     const low: HalfF32 = @shuffle(f32, total, undefined, halfMask(0));
     const high: HalfF32 = @shuffle(f32, total, undefined, halfMask(lanes / 2));
     const low_wide: HalfF64 = @floatCast(low);
