@@ -332,6 +332,29 @@ public final class SqliteStore implements MemoryStore {
         });
     }
 
+    /**
+     * For tests: caps the database at its current size in pages plus {@code extraPages}
+     * ({@code PRAGMA max_page_count}, for this connection only), so that a write which needs
+     * more fails as on a full disk. Returns the cap.
+     */
+    synchronized long limitSize(long extraPages) {
+        try (Statement s = connection.createStatement()) {
+            long pages;
+            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
+                r.next();
+                pages = r.getLong(1);
+            }
+            try (ResultSet r = s.executeQuery("PRAGMA max_page_count = " + (pages + extraPages))) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("limit the database's size", e);
+        } finally {
+            endRead();
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {
@@ -373,9 +396,17 @@ public final class SqliteStore implements MemoryStore {
     private void rollback() {
         try {
             connection.rollback();
-        } catch (SQLException ignored) {
-            // The failure being reported says what went wrong; a failed rollback leaves the
-            // transaction to SQLite, which rolls it back when the connection closes.
+        } catch (SQLException e) {
+            // On some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM) SQLite rolls
+            // the whole transaction back itself; the driver's "rollback" then fails, and the
+            // driver skips the "begin" that follows it, which would leave the next write
+            // committing statement by statement. Begin that transaction here. If a transaction
+            // is still open, this fails too, and SQLite rolls it back when the connection closes.
+            try (Statement s = connection.createStatement()) {
+                s.execute("BEGIN");
+            } catch (SQLException ignored) {
+                // The failure being reported says what went wrong.
+            }
         }
     }
 
@@ -384,12 +415,16 @@ public final class SqliteStore implements MemoryStore {
         if (e instanceof SQLiteException s) {
             SQLiteErrorCode code = s.getResultCode();
             String name = code == null ? "" : code.name();
+            Path database = directory.resolve(DATABASE);
             if (name.startsWith("SQLITE_FULL")) {
-                advice = ": the disk of " + directory + " is full; free space there";
+                advice = ": the disk of " + directory + " is full (or " + database + " reached its size limit); free"
+                        + " space there, or configure another data directory (engram.store.sqlite: dataDirectory)";
             } else if (name.startsWith("SQLITE_READONLY")) {
-                advice = ": " + directory + " or the database in it is read-only; give this user write access";
+                advice = ": " + directory + " or " + database + " is read-only; give this user write access to both,"
+                        + " or configure another data directory (engram.store.sqlite: dataDirectory)";
             } else if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
-                advice = ": another process holds the database; stop it";
+                advice = ": another process holds a lock on " + database + " (a tool with the database open?);"
+                        + " stop it or let it finish, then try again";
             } else if (name.startsWith("SQLITE_CANTOPEN")) {
                 advice = ": cannot open the database file in " + directory + "; check that it exists and is readable";
             } else if (name.startsWith("SQLITE_CONSTRAINT")) {

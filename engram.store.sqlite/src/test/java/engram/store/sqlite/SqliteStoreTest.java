@@ -102,6 +102,31 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aFullDatabaseRefusesAWriteWholeAndTheNextWritesAreWholeTransactionsAgain() {
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
+            store.createSpace(new SpaceInfo("s", 256, new DecayCurve.Exponential(60)));
+            store.insertMemories("s", List.of(memory(1, new float[256])));
+            store.limitSize(0);
+            List<StoredMemory> big = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                big.add(memory(10 + i, new float[256]));
+            }
+            StoreException full = assertThrows(StoreException.class, () -> store.insertMemories("s", big));
+            assertTrue(full.getMessage().contains("SQLITE_FULL") && full.getMessage().contains("is full"),
+                    full.getMessage());
+            store.limitSize(1_000_000);
+            // SQLite rolled the full transaction back itself; the next write must still be one
+            // transaction: memory 2 goes with the duplicate memory 1 of its batch.
+            assertThrows(StoreException.class, () -> store.insertMemories("s", List.of(memory(2, new float[256]),
+                    memory(1, new float[256]))));
+            store.insertMemories("s", List.of(memory(3, new float[256])));
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertEquals(List.of(1L, 3L), loaded.memories.stream().map(StoredMemory::id).toList());
+        }
+    }
+
+    @Test
     void aFailedWriteChangesNothing() {
         try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
             store.createSpace(new SpaceInfo("s", 1, new DecayCurve.Exponential(60)));
