@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,8 @@ public final class SqliteStore implements MemoryStore {
         }
         Path lockFile = this.directory.resolve(LOCK);
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
         } catch (AccessDeniedException e) {
             throw new StoreException("cannot open " + lockFile + ": access denied; give this user write access to the"
                     + " data directory", e);
@@ -95,11 +97,14 @@ public final class SqliteStore implements MemoryStore {
             held = null;
         }
         if (held == null) {
+            String holder = holder(lockChannel);
             closeQuietly(lockChannel);
-            throw new StoreException("the store in " + this.directory + " is in use by another process (or another"
-                    + " store in this one): stop that one, or configure another data directory");
+            throw new StoreException("the store in " + this.directory + " is in use by " + holder + " (it holds "
+                    + lockFile + "): stop that one, or configure another data directory (engram.store.sqlite:"
+                    + " dataDirectory)");
         }
         lock = held;
+        writePid(lockChannel);
         try {
             // The driver itself, not DriverManager: inside OSGi, DriverManager does not see the
             // driver of another bundle.
@@ -121,6 +126,33 @@ public final class SqliteStore implements MemoryStore {
         } catch (RuntimeException | Error e) {
             release();
             throw e;
+        }
+    }
+
+    /** Who holds the lock, from the process id its holder wrote into the lock file. */
+    private static String holder(FileChannel channel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(32);
+            channel.read(buffer, 0);
+            String pid = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+            if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(pid) == ProcessHandle.current().pid() ? "another store in this process"
+                        : "process " + pid;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // The holder wrote no id (yet): say less.
+        }
+        return "another process";
+    }
+
+    /** Writes this process's id into the lock file, for the message of a refused second store. */
+    private static void writePid(FileChannel channel) {
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+                    0);
+        } catch (IOException e) {
+            // The lock is what counts; without the id a refusal names no process.
         }
     }
 

@@ -86,7 +86,9 @@ class SqliteStoreTest {
         try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL)) {
             StoreException refused = assertThrows(StoreException.class,
                     () -> new SqliteStore(dir, SqliteStore.Sync.FULL));
-            assertTrue(refused.getMessage().contains("in use by another process"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("in use by another store in this process"), refused.getMessage());
+            assertThrows(StoreException.class, () -> new SqliteStore(dir, SqliteStore.Sync.FULL),
+                    "the refused store let go of nothing: the first still holds the lock");
             assertTrue(store.describe().contains("SQLite 3."), store.describe());
         }
         new SqliteStore(dir, SqliteStore.Sync.NORMAL).close();
