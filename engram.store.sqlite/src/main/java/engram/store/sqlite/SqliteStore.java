@@ -81,14 +81,17 @@ public final class SqliteStore implements MemoryStore {
                     + " write access, or configure another (engram.store.sqlite: dataDirectory)");
         }
         Path lockFile = this.directory.resolve(LOCK);
+        // Making the lock file is also the proof that this user can write in the directory: an
+        // access check alone passes for root where no file can be made (a read-only or
+        // immutable directory says no to the check, a directory like /proc only to the write).
         try {
             lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
-            throw new StoreException("cannot open " + lockFile + ": access denied; give this user write access to the"
-                    + " data directory", e);
         } catch (IOException e) {
-            throw new StoreException("cannot open " + lockFile + " (" + e + ")", e);
+            String reason = e instanceof AccessDeniedException ? "access denied" : e.toString();
+            throw new StoreException("the data directory " + this.directory + " is not writable: cannot make "
+                    + lockFile + " (" + reason + "); give this user write access, or configure another"
+                    + " (engram.store.sqlite: dataDirectory)", e);
         }
         FileLock held;
         try {
