@@ -367,6 +367,18 @@ public final class SqliteStore implements MemoryStore {
         });
     }
 
+    /** For tests: what SQLite's {@code PRAGMA synchronous} is on this store's connection (1 NORMAL, 2 FULL). */
+    synchronized int synchronousPragma() {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA synchronous")) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            throw failure("read PRAGMA synchronous", e);
+        } finally {
+            endRead();
+        }
+    }
+
     /**
      * For tests: caps the database at its current size in pages plus {@code extraPages}
      * ({@code PRAGMA max_page_count}, for this connection only), so that a write which needs
