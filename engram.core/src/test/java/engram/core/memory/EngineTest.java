@@ -198,6 +198,9 @@ class EngineTest {
             cos[i] = dot / Math.sqrt(a * b);
         }
         order.sort((p, q) -> Double.compare(cos[q], cos[p]));
+        assertEquals(3, (n + Slab.CHUNK_ROWS - 1) / Slab.CHUNK_ROWS, "the space spans three slab chunks");
+        assertEquals(3, order.subList(0, 20).stream().map(i -> i / Slab.CHUNK_ROWS).distinct().count(),
+                "the true top 20 has rows in every chunk, so the ranking merges the chunks' top-k");
         for (int r = 0; r < 20; r++) {
             assertEquals(ids[order.get(r)], found.get(r).id(), "rank " + r);
             assertEquals(cos[order.get(r)], found.get(r).score(), 1e-6);

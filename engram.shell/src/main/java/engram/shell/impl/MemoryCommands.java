@@ -193,8 +193,8 @@ public final class MemoryCommands {
     }
 
     // Gogo finds a command whose name is a Java keyword (import) by a leading underscore.
-    @Descriptor("imports memories and links from a JSON Lines file into a space, with progress every 10,000"
-            + " lines and a summary: engram:import SPACE FILE")
+    @Descriptor("imports memories and links from a JSON Lines file into a space: a progress bar (a line at each"
+            + " further 10 % of the file, for files of more than 10,000 lines) and a summary: engram:import SPACE FILE")
     public String _import(CommandSession session, @Descriptor("SPACE FILE") String... arguments) {
         expect(arguments.length == 2, "import", "engram:import SPACE FILE", arguments);
         Path file = resolve(session, arguments[1]);
@@ -202,8 +202,7 @@ public final class MemoryCommands {
             throw new IllegalArgumentException("cannot read " + file + "; give the path of a JSON Lines file");
         }
         MemoryFiles.Imported done = MemoryFiles.importFile(engine, arguments[0], file, session.getConsole());
-        return "imported " + done.memories() + " memories and " + done.links() + " links from " + file + " ("
-                + done.lines() + " lines) in " + done.millis() + " ms";
+        return done.summary(file);
     }
 
     @Descriptor("exports every memory and link of a space to a JSON Lines file: engram:export SPACE FILE")

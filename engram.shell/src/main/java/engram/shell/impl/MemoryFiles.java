@@ -2,7 +2,10 @@ package engram.shell.impl;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +40,116 @@ import engram.api.memory.NewMemory;
  * checks each line whole before it stores anything of it, and stores memories in batches of
  * {@value #BATCH} (one commit each): a bad line stops the import with its number, and every
  * line before it is stored, none of it.
+ *
+ * <p>An import of more than {@value #PROGRESS_EVERY} lines prints a progress bar, one line at a
+ * time (no carriage returns: the console may be no terminal), measured in the bytes read against
+ * the file's size: a line at each further 10 %, or after {@value #PROGRESS_EVERY} more lines if
+ * that comes sooner and the percentage has moved, and a last line at 100 % once every line is
+ * stored, e.g.
+ *
+ * <pre>
+ * import [########............] 40%  12,000 lines: 11,000 memories, 1,000 links
+ * </pre>
+ *
+ * A smaller file prints no bar; every import ends with {@link Imported#summary(Path)}.
  */
 final class MemoryFiles {
     static final int BATCH = 1_000;
     private static final int PROGRESS_EVERY = 10_000;
 
+    /** The progress bar's width in characters. */
+    static final int BAR_WIDTH = 20;
+
     /** What an import did. */
     record Imported(long lines, long memories, long links, long millis) {
+        /** The line the shell prints when the import is done. */
+        String summary(Path file) {
+            return String.format(Locale.ROOT, "imported %,d memories and %,d links from %s (%,d lines) in %,d ms",
+                    memories, links, file, lines, millis);
+        }
+    }
+
+    /** The progress bar of one import. */
+    private static final class Progress {
+        private final PrintStream out;
+        private final long size;
+        private long lastLine;
+        private int lastPercent = -1;
+
+        Progress(PrintStream out, long size) {
+            this.out = out;
+            this.size = size;
+        }
+
+        /** After each line: prints a bar line if one is due. */
+        void line(long lineNumber, long bytesRead, long memories, long links) {
+            if (lineNumber < PROGRESS_EVERY) {
+                return;
+            }
+            // The reader reads ahead, so the bytes reach the file's size a few lines before the
+            // end: the bar says 100 % only when every line is stored.
+            int percent = Math.min(99, percent(bytesRead));
+            if (percent / 10 > lastPercent / 10 || (lineNumber - lastLine >= PROGRESS_EVERY && percent > lastPercent)) {
+                print(percent, lineNumber, memories, links);
+            }
+        }
+
+        /** When every line is stored: the bar at 100 %, if a bar was printed. */
+        void done(long lineNumber, long memories, long links) {
+            if (lastPercent >= 0) {
+                print(100, lineNumber, memories, links);
+            }
+        }
+
+        private int percent(long bytesRead) {
+            return size <= 0 ? 100 : (int) Math.min(100, bytesRead * 100 / size);
+        }
+
+        private void print(int percent, long lineNumber, long memories, long links) {
+            int filled = percent * BAR_WIDTH / 100;
+            out.printf(Locale.ROOT, "import [%s%s] %d%%  %,d lines: %,d memories, %,d links%n", "#".repeat(filled),
+                    ".".repeat(BAR_WIDTH - filled), percent, lineNumber, memories, links);
+            lastPercent = percent;
+            lastLine = lineNumber;
+        }
+    }
+
+    /** Counts the bytes read through it (the reader's decoder reads ahead by a few KiB at most). */
+    private static final class Counting extends FilterInputStream {
+        private long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        long count() {
+            return count;
+        }
     }
 
     private MemoryFiles() {
@@ -64,7 +170,16 @@ final class MemoryFiles {
         long lineNumber = 0;
         long memories = 0;
         long links = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        Progress bar;
+        try {
+            bar = new Progress(progress, Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file.toAbsolutePath() + " (" + e
+                    + "); give the path of a JSON Lines file", e);
+        }
+        // A decoder that reports malformed input, as Files.newBufferedReader's does.
+        try (Counting bytes = new Counting(Files.newInputStream(file));
+                BufferedReader in = new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()))) {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
@@ -109,10 +224,7 @@ final class MemoryFiles {
                             + "; the lines before it are imported (" + memories + " memories, " + links
                             + " links), nothing of line " + lineNumber + " and after", e);
                 }
-                if (lineNumber % PROGRESS_EVERY == 0) {
-                    progress.println("import: line " + lineNumber + ", " + (memories + batch.size()) + " memories, "
-                            + (links + linkBatch.size()) + " links");
-                }
+                bar.line(lineNumber, bytes.count(), memories + batch.size(), links + linkBatch.size());
             }
         } catch (IOException e) {
             memories += store(engine, space, batch, ids, pending);
@@ -124,6 +236,7 @@ final class MemoryFiles {
         links += storeLinks(engine, space, linkBatch);
         // The links of a file are visible to recalls when the import returns.
         engine.flush(space);
+        bar.done(lineNumber, memories, links);
         return new Imported(lineNumber, memories, links, (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -1,6 +1,7 @@
 package engram.shell.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,68 @@ class MemoryFilesTest {
         List<String> original = contents("notes");
         assertEquals(original, contents("copy"));
         assertEquals(16, engine.stats("copy").links());
+    }
+
+    @Test
+    void aLargeImportPrintsAProgressBarThatFillsUpAndASummary() throws Exception {
+        engine.createSpace("s", 4);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            text.append("{\"key\": \"m").append(i).append("\", \"content\": \"memory ").append(i)
+                    .append("\", \"embedding\": [1, ").append(i % 7).append(", 0.5, ").append(i % 3).append("]}\n");
+        }
+        for (int i = 0; i < 5_000; i++) {
+            text.append("{\"from\": \"m").append(i).append("\", \"to\": \"m").append(i + 1)
+                    .append("\", \"weight\": 0.5}\n");
+        }
+        Path file = Files.writeString(dir.resolve("large.jsonl"), text);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MemoryFiles.Imported imported = MemoryFiles.importFile(engine, "s", file,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(25_000, imported.lines());
+        assertEquals(20_000, imported.memories());
+        assertEquals(5_000, imported.links());
+        assertEquals(20_000, engine.stats("s").memories());
+        assertEquals(5_000, engine.stats("s").links());
+        assertTrue(imported.summary(file).startsWith("imported 20,000 memories and 5,000 links from " + file
+                + " (25,000 lines) in "), imported.summary(file));
+
+        Pattern bar = Pattern.compile("import \\[([#.]{20})\\] (\\d+)%  ([\\d,]+) lines: ([\\d,]+) memories, ([\\d,]+) links");
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.size() >= 5, "a bar line at each further 10 % from line 10,000 on: " + lines);
+        List<Integer> percents = new ArrayList<>();
+        int lastPercent = -1;
+        long lastLine = 0;
+        for (String line : lines) {
+            Matcher m = bar.matcher(line);
+            assertTrue(m.matches(), line);
+            int percent = Integer.parseInt(m.group(2));
+            long lineNumber = Long.parseLong(m.group(3).replace(",", ""));
+            assertTrue(percent > lastPercent && lineNumber > lastLine, "the bar only moves forward: " + lines);
+            assertTrue(lineNumber >= 10_000, "no bar before line 10,000: " + line);
+            assertEquals("#".repeat(percent * 20 / 100), m.group(1).replace(".", ""), line);
+            percents.add(percent);
+            lastPercent = percent;
+            lastLine = lineNumber;
+        }
+        // Line 10,000 ends at 42 % of the file's bytes (the reader reads a few KiB ahead), then
+        // each further 10 % has a line.
+        assertEquals(List.of(50, 60, 70, 80, 90, 100), percents.subList(1, percents.size()), lines.toString());
+        assertTrue(percents.get(0) >= 42 && percents.get(0) < 50, lines.get(0));
+        assertEquals("import [####################] 100%  25,000 lines: 20,000 memories, 5,000 links",
+                lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void aSmallImportPrintsNoBarOnlyTheSummary() {
+        engine.createSpace("notes", 8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MemoryFiles.Imported imported = MemoryFiles.importFile(engine, "notes", SAMPLE,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertTrue(imported.summary(SAMPLE).startsWith("imported 24 memories and 16 links from " + SAMPLE
+                + " (40 lines) in "), imported.summary(SAMPLE));
+        assertFalse(imported.summary(SAMPLE).contains("%"));
     }
 
     private List<String> contents(String space) {

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,13 +81,17 @@ public final class SqliteStore implements MemoryStore {
                     + " write access, or configure another (engram.store.sqlite: dataDirectory)");
         }
         Path lockFile = this.directory.resolve(LOCK);
+        // Making the lock file is also the proof that this user can write in the directory: an
+        // access check alone passes for root where no file can be made (a read-only or
+        // immutable directory says no to the check, a directory like /proc only to the write).
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
-            throw new StoreException("cannot open " + lockFile + ": access denied; give this user write access to the"
-                    + " data directory", e);
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new StoreException("cannot open " + lockFile + " (" + e + ")", e);
+            String reason = e instanceof AccessDeniedException ? "access denied" : e.toString();
+            throw new StoreException("the data directory " + this.directory + " is not writable: cannot make "
+                    + lockFile + " (" + reason + "); give this user write access, or configure another"
+                    + " (engram.store.sqlite: dataDirectory)", e);
         }
         FileLock held;
         try {
@@ -95,11 +100,14 @@ public final class SqliteStore implements MemoryStore {
             held = null;
         }
         if (held == null) {
+            String holder = holder(lockChannel);
             closeQuietly(lockChannel);
-            throw new StoreException("the store in " + this.directory + " is in use by another process (or another"
-                    + " store in this one): stop that one, or configure another data directory");
+            throw new StoreException("the store in " + this.directory + " is in use by " + holder + " (it holds "
+                    + lockFile + "): stop that one, or configure another data directory (engram.store.sqlite:"
+                    + " dataDirectory)");
         }
         lock = held;
+        writePid(lockChannel);
         try {
             // The driver itself, not DriverManager: inside OSGi, DriverManager does not see the
             // driver of another bundle.
@@ -121,6 +129,33 @@ public final class SqliteStore implements MemoryStore {
         } catch (RuntimeException | Error e) {
             release();
             throw e;
+        }
+    }
+
+    /** Who holds the lock, from the process id its holder wrote into the lock file. */
+    private static String holder(FileChannel channel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(32);
+            channel.read(buffer, 0);
+            String pid = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+            if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(pid) == ProcessHandle.current().pid() ? "another store in this process"
+                        : "process " + pid;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // The holder wrote no id (yet): say less.
+        }
+        return "another process";
+    }
+
+    /** Writes this process's id into the lock file, for the message of a refused second store. */
+    private static void writePid(FileChannel channel) {
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+                    0);
+        } catch (IOException e) {
+            // The lock is what counts; without the id a refusal names no process.
         }
     }
 
@@ -332,6 +367,41 @@ public final class SqliteStore implements MemoryStore {
         });
     }
 
+    /** For tests: what SQLite's {@code PRAGMA synchronous} is on this store's connection (1 NORMAL, 2 FULL). */
+    synchronized int synchronousPragma() {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA synchronous")) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            throw failure("read PRAGMA synchronous", e);
+        } finally {
+            endRead();
+        }
+    }
+
+    /**
+     * For tests: caps the database at its current size in pages plus {@code extraPages}
+     * ({@code PRAGMA max_page_count}, for this connection only), so that a write which needs
+     * more fails as on a full disk. Returns the cap.
+     */
+    synchronized long limitSize(long extraPages) {
+        try (Statement s = connection.createStatement()) {
+            long pages;
+            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
+                r.next();
+                pages = r.getLong(1);
+            }
+            try (ResultSet r = s.executeQuery("PRAGMA max_page_count = " + (pages + extraPages))) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("limit the database's size", e);
+        } finally {
+            endRead();
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {
@@ -373,9 +443,17 @@ public final class SqliteStore implements MemoryStore {
     private void rollback() {
         try {
             connection.rollback();
-        } catch (SQLException ignored) {
-            // The failure being reported says what went wrong; a failed rollback leaves the
-            // transaction to SQLite, which rolls it back when the connection closes.
+        } catch (SQLException e) {
+            // On some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM) SQLite rolls
+            // the whole transaction back itself; the driver's "rollback" then fails, and the
+            // driver skips the "begin" that follows it, which would leave the next write
+            // committing statement by statement. Begin that transaction here. If a transaction
+            // is still open, this fails too, and SQLite rolls it back when the connection closes.
+            try (Statement s = connection.createStatement()) {
+                s.execute("BEGIN");
+            } catch (SQLException ignored) {
+                // The failure being reported says what went wrong.
+            }
         }
     }
 
@@ -384,12 +462,16 @@ public final class SqliteStore implements MemoryStore {
         if (e instanceof SQLiteException s) {
             SQLiteErrorCode code = s.getResultCode();
             String name = code == null ? "" : code.name();
+            Path database = directory.resolve(DATABASE);
             if (name.startsWith("SQLITE_FULL")) {
-                advice = ": the disk of " + directory + " is full; free space there";
+                advice = ": the disk of " + directory + " is full (or " + database + " reached its size limit); free"
+                        + " space there, or configure another data directory (engram.store.sqlite: dataDirectory)";
             } else if (name.startsWith("SQLITE_READONLY")) {
-                advice = ": " + directory + " or the database in it is read-only; give this user write access";
+                advice = ": " + directory + " or " + database + " is read-only; give this user write access to both,"
+                        + " or configure another data directory (engram.store.sqlite: dataDirectory)";
             } else if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
-                advice = ": another process holds the database; stop it";
+                advice = ": another process holds a lock on " + database + " (a tool with the database open?);"
+                        + " stop it or let it finish, then try again";
             } else if (name.startsWith("SQLITE_CANTOPEN")) {
                 advice = ": cannot open the database file in " + directory + "; check that it exists and is readable";
             } else if (name.startsWith("SQLITE_CONSTRAINT")) {

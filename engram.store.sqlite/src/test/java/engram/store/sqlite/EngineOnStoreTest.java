@@ -66,6 +66,56 @@ class EngineOnStoreTest {
     }
 
     @Test
+    void aFullDatabaseRefusesTheWriteNamesTheDirectoryAndTheEngineKeepsServing() {
+        int d = 256;
+        List<NewMemory> before = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            before.add(NewMemory.of(vector(d, i), "before " + i));
+        }
+        long[] kept;
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL);
+                Engine engine = new Engine(REFERENCE, store)) {
+            engine.createSpace("s", d);
+            kept = engine.rememberAll("s", before);
+            // The database may not grow by a page from now on, as on a full disk.
+            store.limitSize(0);
+            List<NewMemory> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(NewMemory.of(vector(d, 10 + i), "refused " + i));
+            }
+            StoreException full = assertThrows(StoreException.class, () -> engine.rememberAll("s", batch));
+            String message = full.getMessage();
+            Path directory = dir.toAbsolutePath().normalize();
+            assertTrue(message.contains("the disk of " + directory + " is full (or "
+                    + directory.resolve(SqliteStore.DATABASE) + " reached its size limit)"), message);
+            assertTrue(message.contains("free space there, or configure another data directory") && message.contains(
+                    "nothing was changed"), message);
+            assertEquals(10, engine.stats("s").memories(), "none of the refused batch is in the engine");
+            List<Recalled> recalled = engine.recall("s", Cue.of(vector(d, 3)), RecallOptions.DEFAULT.withLimit(1));
+            assertEquals(kept[3], recalled.getFirst().id(), "the engine keeps serving recalls");
+        }
+        try (SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL);
+                Engine engine = new Engine(REFERENCE, store)) {
+            List<String> contents = new ArrayList<>();
+            engine.scan("s", m -> contents.add(m.content()), link -> { });
+            assertEquals(before.stream().map(NewMemory::content).toList(), contents,
+                    "after a reopen: the memories from before, none of the refused batch");
+            assertEquals(kept[3], engine.recall("s", Cue.of(vector(d, 3)), RecallOptions.DEFAULT.withLimit(1))
+                    .getFirst().id());
+        }
+    }
+
+    /** A vector of {@code d} values that points mostly at coordinate {@code i}. */
+    private static float[] vector(int d, int i) {
+        float[] v = new float[d];
+        for (int j = 0; j < d; j++) {
+            v[j] = 0.001f * ((i * 31 + j * 17) % 13);
+        }
+        v[i % d] = 1f;
+        return v;
+    }
+
+    @Test
     void aWriteTheStoreRefusesLeavesTheEngineAsItWas() {
         SqliteStore store = new SqliteStore(dir, SqliteStore.Sync.FULL);
         try (Engine engine = new Engine(REFERENCE, store)) {
