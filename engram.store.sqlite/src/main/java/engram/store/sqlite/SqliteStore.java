@@ -189,10 +189,8 @@ public final class SqliteStore implements MemoryStore {
 
     @Override
     public synchronized long maxId() {
-        try (Statement s = connection.createStatement();
-                ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key = 'max_id'")) {
-            r.next();
-            return r.getLong(1);
+        try (Statement s = connection.createStatement()) {
+            return longOf(s, "SELECT value FROM meta WHERE key = 'max_id'");
         } catch (SQLException e) {
             throw failure("read the highest id", e);
         } finally {
@@ -367,11 +365,20 @@ public final class SqliteStore implements MemoryStore {
         });
     }
 
+    /** The first column of the one row {@code sql} returns, as a long. */
+    private static long longOf(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            if (!r.next()) {
+                throw new SQLException("no row from " + sql);
+            }
+            return r.getLong(1);
+        }
+    }
+
     /** For tests: what SQLite's {@code PRAGMA synchronous} is on this store's connection (1 NORMAL, 2 FULL). */
     synchronized int synchronousPragma() {
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA synchronous")) {
-            r.next();
-            return r.getInt(1);
+        try (Statement s = connection.createStatement()) {
+            return (int) longOf(s, "PRAGMA synchronous");
         } catch (SQLException e) {
             throw failure("read PRAGMA synchronous", e);
         } finally {
@@ -386,15 +393,8 @@ public final class SqliteStore implements MemoryStore {
      */
     synchronized long limitSize(long extraPages) {
         try (Statement s = connection.createStatement()) {
-            long pages;
-            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
-                r.next();
-                pages = r.getLong(1);
-            }
-            try (ResultSet r = s.executeQuery("PRAGMA max_page_count = " + (pages + extraPages))) {
-                r.next();
-                return r.getLong(1);
-            }
+            long pages = longOf(s, "PRAGMA page_count");
+            return longOf(s, "PRAGMA max_page_count = " + (pages + extraPages));
         } catch (SQLException e) {
             throw failure("limit the database's size", e);
         } finally {
