@@ -38,6 +38,10 @@ public final class CsrGraph implements AutoCloseable {
     private final Runnable onRelease;
     /** Bit 30: closed; bits 0..29: the calls holding the graph. */
     private final AtomicInteger state = new AtomicInteger();
+    /** The three segments as a native call receives them: see {@link #offsetsForNativeCall()}. */
+    private final MemorySegment offsetsForCall;
+    private final MemorySegment targetsForCall;
+    private final MemorySegment weightsForCall;
 
     private CsrGraph(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
             MemorySegment weights, boolean wrapped, Runnable onRelease) {
@@ -48,6 +52,19 @@ public final class CsrGraph implements AutoCloseable {
         this.weights = weights.asReadOnly();
         this.wrapped = wrapped;
         this.onRelease = onRelease;
+        this.offsetsForCall = forNativeCall(this.offsets, wrapped);
+        this.targetsForCall = forNativeCall(this.targets, wrapped);
+        this.weightsForCall = forNativeCall(this.weights, wrapped);
+    }
+
+    /**
+     * A graph's own memory lives until its last hold is released, so a native call that holds
+     * the graph may take its address alone, a segment of the global scope, which the downcall
+     * does not acquire; a wrapped graph's memory lives as long as the caller's arena, which only
+     * the downcall's acquire of that arena keeps open, so those segments are passed as they are.
+     */
+    private static MemorySegment forNativeCall(MemorySegment segment, boolean wrapped) {
+        return wrapped ? segment : MemorySegment.ofAddress(segment.address());
     }
 
     /** Copies and validates a graph given as heap arrays; {@code offsets.length} is the node count + 1. */
@@ -192,6 +209,30 @@ public final class CsrGraph implements AutoCloseable {
     /** {@code edgeCount} float32 weights, read-only. */
     public MemorySegment weights() {
         return weights;
+    }
+
+    /**
+     * For kernel implementations that pass the graph to native code, while their call holds it
+     * ({@link #acquire()}): {@link #offsets()} as the downcall should receive it. For a graph
+     * with memory of its own ({@link #of}, {@link #copyOf}) that is its address alone, a
+     * zero-length segment of the global scope: the hold keeps the memory alive, and the
+     * downcall then need not acquire and release the graph's arena as well, a pair of atomic
+     * operations on every call. For a wrapped graph it is the caller's segment itself, since
+     * only the downcall's acquire keeps the caller's arena from closing during the call. Never
+     * read it in Java, and never keep it beyond the call.
+     */
+    public MemorySegment offsetsForNativeCall() {
+        return offsetsForCall;
+    }
+
+    /** {@link #targets()} as a native call holding the graph receives it; see {@link #offsetsForNativeCall()}. */
+    public MemorySegment targetsForNativeCall() {
+        return targetsForCall;
+    }
+
+    /** {@link #weights()} as a native call holding the graph receives it; see {@link #offsetsForNativeCall()}. */
+    public MemorySegment weightsForNativeCall() {
+        return weightsForCall;
     }
 
     /** Whether the graph was made by {@link #wrap} over the caller's segments. */

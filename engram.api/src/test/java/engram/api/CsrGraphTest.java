@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,32 @@ class CsrGraphTest {
             assertArrayEquals(new int[] {1, 2, 0}, g.targets().toArray(JAVA_INT));
             assertArrayEquals(new float[] {0f, 1f, 0.5f}, g.weights().toArray(JAVA_FLOAT));
             assertTrue(g.isOpen());
+        }
+    }
+
+    @Test
+    void aGraphOfItsOwnGivesNativeCallsItsAddressesOutsideAnyArenaAndAWrappedGraphItsSegments() {
+        try (CsrGraph g = CsrGraph.of(new int[] {0, 1, 1}, new int[] {1}, new float[] {0.5f})) {
+            assertEquals(g.offsets().address(), g.offsetsForNativeCall().address());
+            assertEquals(g.targets().address(), g.targetsForNativeCall().address());
+            assertEquals(g.weights().address(), g.weightsForNativeCall().address());
+            // The global scope, which a downcall does not acquire: the graph's hold keeps its memory.
+            assertEquals(MemorySegment.ofAddress(64).scope(), g.offsetsForNativeCall().scope());
+            assertEquals(MemorySegment.ofAddress(64).scope(), g.weightsForNativeCall().scope());
+            assertNotEquals(g.offsets().scope(), g.offsetsForNativeCall().scope());
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment offsets = arena.allocateFrom(JAVA_INT, 0, 1, 1);
+            MemorySegment targets = arena.allocateFrom(JAVA_INT, 1);
+            MemorySegment weights = arena.allocateFrom(JAVA_FLOAT, 0.5f);
+            try (CsrGraph g = CsrGraph.wrap(2, 1, offsets, targets, weights, () -> {
+            })) {
+                // Only the downcall's acquire of the caller's arena keeps that memory: the segments as they are.
+                assertSame(g.offsets(), g.offsetsForNativeCall());
+                assertSame(g.targets(), g.targetsForNativeCall());
+                assertSame(g.weights(), g.weightsForNativeCall());
+                assertEquals(arena.scope(), g.offsetsForNativeCall().scope());
+            }
         }
     }
 

@@ -32,6 +32,15 @@ import engram.api.SpreadParams;
  * row of d = 1, top-1 of one row of d = 1, decay of one memory, a spread of depth 1 from one seed
  * on a graph of one node and no edge. Compare with {@link DowncallBenchmark}, a bare FFM downcall.
  *
+ * <p>{@code memory} is the kind of arena the call's own segments (query, row, outputs, seeds)
+ * come from. {@code confined}: one thread's arena, as a caller's per-thread scratch is; a
+ * downcall's acquire of it is a plain increment. {@code shared}: an arena any thread may use, as
+ * an engine's slabs are; a downcall acquires and releases each distinct shared arena among its
+ * arguments with an atomic operation each, before and after the native code, which the Zig
+ * kernel pays and the Java kernels (which read in place) do not. The graph has memory of its
+ * own in both ({@link CsrGraph#of}), which the call's hold of the graph keeps alive without such
+ * an acquire.
+ *
  * <p>Setup checks each against the reference.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -41,10 +50,14 @@ import engram.api.SpreadParams;
         "--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@State(Scope.Benchmark)
+// Per thread, so that the confined arena made in setup belongs to the thread that calls.
+@State(Scope.Thread)
 public class CallOverheadBenchmark {
     @Param({"reference", "java", "zig"})
     String kernel;
+
+    @Param({"confined", "shared"})
+    String memory;
 
     private Arena arena;
     private KernelService service;
@@ -67,7 +80,11 @@ public class CallOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        arena = Arena.ofShared();
+        arena = switch (memory) {
+            case "confined" -> Arena.ofConfined();
+            case "shared" -> Arena.ofShared();
+            default -> throw new IllegalArgumentException("memory is " + memory + "; it must be confined or shared");
+        };
         query = Verify.floats(arena, 1).fill((byte) 0);
         query.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.5f);
         matrix = Verify.floats(arena, 1);

@@ -105,8 +105,11 @@ final class Figures {
                 default -> {
                     if (any.shortName().startsWith("CallOverheadBenchmark.")) {
                         String call = any.shortName().substring("CallOverheadBenchmark.".length());
+                        // The call on a confined arena is the smallest call; a shared one is named.
+                        String memory = "shared".equals(any.param("memory")) ? " (shared arena)" : "";
                         for (Map.Entry<String, Result> k : kernels.entrySet()) {
-                            figures.add(new Figure("call " + call + " " + k.getKey() + " ns", nanos(k.getValue()),
+                            figures.add(new Figure("call " + call + " " + k.getKey() + " ns" + memory,
+                                    nanos(k.getValue()),
                                     k.getValue().relativeNoise(), Unit.NANOSECONDS, false));
                         }
                     }

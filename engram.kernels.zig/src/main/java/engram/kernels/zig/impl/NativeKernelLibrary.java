@@ -36,9 +36,10 @@ import java.util.Set;
  * folder) and is deleted as soon as the library is mapped. At load, the library's version, instruction set and the layout of every struct the
  * two sides share are checked against this side's, so a drift fails loudly.
  *
- * <p>Each kernel has two handles: a plain one for off-heap segments, and a critical one that
- * may read heap arrays in place. A critical call holds up every safepoint until it returns, so
- * {@link ZigKernels} uses it only for short calls.
+ * <p>Each kernel has two handles: a plain one, for off-heap segments, and a critical one that
+ * may read heap arrays in place and skips the thread-state transitions. A critical call holds
+ * up every safepoint until it returns, so {@link ZigKernels} uses it only for short calls, and
+ * then for every short call, on or off the heap ({@link HeapStaging}).
  */
 // This is the one class that binds native code, which is what restricted methods are for;
 // the JVM must run with --enable-native-access (the launcher and the test runs set it).

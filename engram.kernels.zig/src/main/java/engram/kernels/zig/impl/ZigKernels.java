@@ -329,7 +329,8 @@ public final class ZigKernels implements KernelService, AutoCloseable {
             }
             MethodHandle handle = mode == HeapStaging.CRITICAL ? library.spreadHeap : library.spread;
             int status = (int) handle.invokeExact(w.arena, graph.nodeCount(), (long) graph.edgeCount(),
-                    graph.offsets(), graph.targets(), graph.weights(), HeapStaging.in(s, seedNodes),
+                    graph.offsetsForNativeCall(), graph.targetsForNativeCall(), graph.weightsForNativeCall(),
+                    HeapStaging.in(s, seedNodes),
                     HeapStaging.in(s, seedActivations), seedCount, w.spreadParamsAddress, outputMode, capacity,
                     HeapStaging.out(s, outNodes), HeapStaging.out(s, outActivation), HeapStaging.out(s, outFirstHop),
                     w.reachedCountAddress);

@@ -24,6 +24,15 @@ class HeapStagingTest {
     void offHeapCallsAreNeverStagedWhateverTheyRead() {
         assertEquals(HeapStaging.NATIVE, HeapStaging.mode(Long.MAX_VALUE, NATIVE, NATIVE, MemorySegment.NULL, null,
                 NATIVE));
+        assertEquals(HeapStaging.NATIVE, HeapStaging.mode(HeapStaging.CRITICAL_LIMIT_BYTES + 1, NATIVE, NATIVE,
+                NATIVE, NATIVE, NATIVE));
+    }
+
+    @Test
+    void aShortOffHeapCallTakesTheCriticalHandleToSkipTheTransitions() {
+        assertEquals(HeapStaging.CRITICAL, HeapStaging.mode(64, NATIVE, NATIVE, MemorySegment.NULL, null, NATIVE));
+        assertEquals(HeapStaging.CRITICAL, HeapStaging.mode(HeapStaging.CRITICAL_LIMIT_BYTES, NATIVE, NATIVE, NATIVE,
+                NATIVE, NATIVE));
     }
 
     @Test
