@@ -1,5 +1,9 @@
 package engram.bench.profile;
 
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +24,7 @@ import engram.api.memory.NewMemory;
 import engram.api.memory.RecallOptions;
 import engram.api.memory.SpaceStats;
 import engram.core.memory.Engine;
+import engram.shell.impl.MemoryFiles;
 import engram.store.sqlite.SqliteStore;
 
 /**
@@ -27,7 +32,9 @@ import engram.store.sqlite.SqliteStore;
  * operations, on the SQLite store in a temporary folder):
  *
  * <ul>
- * <li>ingestion: memories per second through batch {@code rememberAll} (1,000 a commit, d = 768), durable;
+ * <li>ingestion: memories per second through batch {@code rememberAll} (1,000 a commit, d = 768), durable,
+ *     and through {@code engram:import}'s reader (a JSON Lines file of 10,000 memories written for
+ *     it, imported twice, and the same with 50,000 links);
  * <li>restart: the time to load a store of N memories and 5 N links into a new engine;
  * <li>recall at 10,000 / 50,000 and 100,000 / 500,000: p50, p99 and recalls per second on one
  *     thread and on 4, and the p50 of a recall against the p50 of its own kernel calls
@@ -58,9 +65,72 @@ public final class EngineBenchmarks {
             Path dir = Files.createTempDirectory("engram-engine-bench");
             try {
                 scale(kernel, dir, memories, memories * 5);
+                if (memories == 10_000) {
+                    importRate(kernel, dir.resolve("import"), memories, memories * 5);
+                }
             } finally {
                 deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * Ingestion through {@code engram:import}: a JSON Lines file of {@code memories} memories
+     * (keys, contents, embeddings of d = 768 as {@link Float#toString(float)} writes them),
+     * imported twice into new durable stores (the first import runs while the JIT compiles the
+     * reader; the second is the steady rate, as a long import or a second one sees it), then the
+     * same file with {@code links} links after the memories, once. Timed from the first line
+     * read to the last commit.
+     */
+    private static void importRate(KernelService kernel, Path dir, int memories, int links) throws Exception {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("memories.jsonl");
+        Path withLinks = dir.resolve("memories-and-links.jsonl");
+        SplittableRandom random = new SplittableRandom(memories + 1);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder(16 * DIMENSIONS);
+            for (int i = 0; i < memories; i++) {
+                line.setLength(0);
+                line.append("{\"key\": \"m").append(i).append("\", \"content\": \"memory ").append(i)
+                        .append("\", \"embedding\": [");
+                float[] v = vector(random);
+                for (int j = 0; j < v.length; j++) {
+                    line.append(j == 0 ? "" : ", ").append(v[j]);
+                }
+                line.append("]}\n");
+                out.append(line);
+            }
+        }
+        Files.copy(file, withLinks);
+        try (BufferedWriter out = Files.newBufferedWriter(withLinks, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            for (int i = 0; i < links; i++) {
+                out.append("{\"from\": \"m").append(String.valueOf(random.nextInt(memories))).append("\", \"to\": \"m")
+                        .append(String.valueOf(random.nextInt(memories))).append("\", \"weight\": ")
+                        .append(String.valueOf((float) random.nextDouble())).append("}\n");
+            }
+        }
+        importOnce(kernel, dir.resolve("store-first"), file, "memories only, the first import in this JVM",
+                memories, 0);
+        importOnce(kernel, dir.resolve("store-second"), file, "memories only, the second", memories, 0);
+        importOnce(kernel, dir.resolve("store-links"), withLinks, "with " + String.format(Locale.ROOT, "%,d", links)
+                + " links after the memories", memories, links);
+    }
+
+    private static void importOnce(KernelService kernel, Path store, Path file, String what, int memories, int links)
+            throws Exception {
+        try (SqliteStore sqlite = new SqliteStore(store, SqliteStore.Sync.FULL); Engine engine = new Engine(kernel, sqlite)) {
+            engine.createSpace("imported", DIMENSIONS);
+            MemoryFiles.Imported imported = MemoryFiles.importFile(engine, "imported", file,
+                    new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+            if (imported.memories() != memories || imported.links() != links) {
+                throw new IllegalStateException("the import stored " + imported.memories() + " memories and "
+                        + imported.links() + " links of " + memories + " and " + links);
+            }
+            double seconds = imported.millis() / 1e3;
+            System.out.printf(Locale.ROOT, "  import, %s: %,.0f memories/s (engram:import's reader, %,d memories, %.0f"
+                    + " MB of JSON Lines, in %.2f s; 1,000 memories and 10,000 links a commit, synchronous=FULL)%n",
+                    what, memories / seconds, memories, Files.size(file) / 1e6, seconds);
         }
     }
 

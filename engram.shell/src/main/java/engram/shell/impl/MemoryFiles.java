@@ -13,13 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import engram.api.memory.ForgetMode;
 import engram.api.memory.Link;
@@ -38,7 +42,8 @@ import engram.api.memory.NewMemory;
  *
  * A link names memories by the keys of earlier lines of the same file. An import reads and
  * checks each line whole before it stores anything of it, and stores memories in batches of
- * {@value #BATCH} (one commit each): a bad line stops the import with its number, and every
+ * {@value #BATCH} and links in batches of {@value #LINK_BATCH} (one commit each, on a thread of
+ * its own while the next lines are read): a bad line stops the import with its number, and every
  * line before it is stored, none of it.
  *
  * <p>An import of more than {@value #PROGRESS_EVERY} lines prints a progress bar, one line at a
@@ -52,16 +57,21 @@ import engram.api.memory.NewMemory;
  * </pre>
  *
  * A smaller file prints no bar; every import ends with {@link Imported#summary(Path)}.
+ *
+ * <p>Public for the engine's benchmark harness ({@code engram.bench/engine} times imports); the
+ * package stays private to the bundle.
  */
-final class MemoryFiles {
+public final class MemoryFiles {
     static final int BATCH = 1_000;
+    /** Links a commit: a link is small, and a commit costs a sync of the disk. */
+    static final int LINK_BATCH = 10_000;
     private static final int PROGRESS_EVERY = 10_000;
 
     /** The progress bar's width in characters. */
     static final int BAR_WIDTH = 20;
 
-    /** What an import did. */
-    record Imported(long lines, long memories, long links, long millis) {
+    /** What an import stored: lines read, memories and links stored, and the time it took. */
+    public record Imported(long lines, long memories, long links, long millis) {
         /** The line the shell prints when the import is done. */
         String summary(Path file) {
             return String.format(Locale.ROOT, "imported %,d memories and %,d links from %s (%,d lines) in %,d ms",
@@ -159,17 +169,26 @@ final class MemoryFiles {
     private record Pending(String key, NewMemory memory, boolean suppressed) {
     }
 
-    static Imported importFile(MemoryEngine engine, String space, Path file, PrintStream progress) {
+    /**
+     * Imports {@code file} into {@code space}: memories in batches of {@value #BATCH} and links
+     * in batches of {@value #LINK_BATCH} (a commit each), the links visible to recalls when it
+     * returns; progress to {@code progress}.
+     *
+     * @throws IllegalArgumentException at the first bad line, naming it; every line before it is stored
+     * @throws java.io.UncheckedIOException if the file cannot be read; what was read before is stored
+     */
+    public static Imported importFile(MemoryEngine engine, String space, Path file, PrintStream progress) {
         long start = System.nanoTime();
         int dimensions = engine.stats(space).dimensions();
-        Map<String, Long> ids = new HashMap<>();
+        // Written by the writer's thread as it stores, read here: concurrent.
+        Map<String, Long> ids = new ConcurrentHashMap<>();
         List<Pending> batch = new ArrayList<>();
-        // The keys of the memories in the batch, not yet stored (so not yet in ids).
+        // The keys of the memories in the batch, not yet handed to the writer.
         Set<String> pending = new HashSet<>();
         List<Link> linkBatch = new ArrayList<>();
         long lineNumber = 0;
-        long memories = 0;
-        long links = 0;
+        long memories;
+        long links;
         Progress bar;
         try {
             bar = new Progress(progress, Files.size(file));
@@ -178,86 +197,216 @@ final class MemoryFiles {
                     + "); give the path of a JSON Lines file", e);
         }
         // A decoder that reports malformed input, as Files.newBufferedReader's does.
-        try (Counting bytes = new Counting(Files.newInputStream(file));
+        try (Writer writer = new Writer(engine, space, ids);
+                Counting bytes = new Counting(Files.newInputStream(file));
                 BufferedReader in = new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    Map<String, Object> item = object(Json.parse(line));
-                    if (item.containsKey("from") || item.containsKey("to")) {
-                        String from = text(item, "from", true);
-                        String to = text(item, "to", true);
-                        float weight = (float) number(item, "weight", Double.NaN);
-                        known(item, "from", "to", "weight");
-                        if (pending.contains(from) || pending.contains(to)) {
-                            memories += store(engine, space, batch, ids, pending);
-                        }
-                        if (!(weight >= 0f && weight <= 1f)) {
-                            throw new IllegalArgumentException("weight is " + weight + "; a link's weight must be in"
-                                    + " [0, 1]");
-                        }
-                        linkBatch.add(new Link(id(ids, from, "from"), id(ids, to, "to"), weight));
-                        if (linkBatch.size() == BATCH) {
-                            links += storeLinks(engine, space, linkBatch);
-                        }
-                    } else {
-                        Pending memory = memory(item, dimensions);
-                        if (memory.key() != null && (ids.containsKey(memory.key()) || pending.contains(memory.key()))) {
-                            throw new IllegalArgumentException("the key \"" + memory.key() + "\" was used before");
-                        }
-                        batch.add(memory);
-                        if (memory.key() != null) {
-                            pending.add(memory.key());
-                        }
-                        if (batch.size() == BATCH) {
-                            memories += store(engine, space, batch, ids, pending);
-                        }
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lineNumber++;
+                    if (line.isBlank()) {
+                        continue;
                     }
-                } catch (IllegalArgumentException e) {
-                    memories += store(engine, space, batch, ids, pending);
-                    links += storeLinks(engine, space, linkBatch);
-                    throw new IllegalArgumentException("line " + lineNumber + " of " + file + ": " + e.getMessage()
-                            + "; the lines before it are imported (" + memories + " memories, " + links
-                            + " links), nothing of line " + lineNumber + " and after", e);
+                    try {
+                        Map<String, Object> item = object(Json.parse(line));
+                        if (item.containsKey("from") || item.containsKey("to")) {
+                            String from = text(item, "from", true);
+                            String to = text(item, "to", true);
+                            float weight = (float) number(item, "weight", Double.NaN);
+                            known(item, "from", "to", "weight");
+                            if (pending.contains(from) || pending.contains(to) || writer.holds(from)
+                                    || writer.holds(to)) {
+                                // The link needs the ids of memories not stored yet: store them first.
+                                writer.submitMemories(batch, pending);
+                                writer.drain();
+                            }
+                            if (!(weight >= 0f && weight <= 1f)) {
+                                throw new IllegalArgumentException("weight is " + weight + "; a link's weight must"
+                                        + " be in [0, 1]");
+                            }
+                            linkBatch.add(new Link(id(ids, from, "from"), id(ids, to, "to"), weight));
+                            if (linkBatch.size() == LINK_BATCH) {
+                                writer.submitLinks(linkBatch);
+                            }
+                        } else {
+                            Pending memory = memory(item, dimensions);
+                            String key = memory.key();
+                            if (key != null && (ids.containsKey(key) || pending.contains(key) || writer.holds(key))) {
+                                throw new IllegalArgumentException("the key \"" + key + "\" was used before");
+                            }
+                            batch.add(memory);
+                            if (key != null) {
+                                pending.add(key);
+                            }
+                            if (batch.size() == BATCH) {
+                                writer.submitMemories(batch, pending);
+                            }
+                        }
+                    } catch (IllegalArgumentException e) {
+                        writer.finish(batch, pending, linkBatch);
+                        throw new IllegalArgumentException("line " + lineNumber + " of " + file + ": " + e.getMessage()
+                                + "; the lines before it are imported (" + writer.memories() + " memories, "
+                                + writer.links() + " links), nothing of line " + lineNumber + " and after", e);
+                    }
+                    bar.line(lineNumber, bytes.count(), writer.memories() + writer.inFlightMemories() + batch.size(),
+                            writer.links() + writer.inFlightLinks() + linkBatch.size());
                 }
-                bar.line(lineNumber, bytes.count(), memories + batch.size(), links + linkBatch.size());
+            } catch (IOException e) {
+                writer.finish(batch, pending, linkBatch);
+                throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + " after line " + lineNumber
+                        + " (" + e + "); " + writer.memories() + " memories and " + writer.links()
+                        + " links before it are imported", e);
             }
+            writer.finish(batch, pending, linkBatch);
+            memories = writer.memories();
+            links = writer.links();
         } catch (IOException e) {
-            memories += store(engine, space, batch, ids, pending);
-            links += storeLinks(engine, space, linkBatch);
-            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + " after line " + lineNumber + " ("
-                    + e + "); " + memories + " memories and " + links + " links before it are imported", e);
+            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + " (" + e + "); give the path of"
+                    + " a readable JSON Lines file", e);
         }
-        memories += store(engine, space, batch, ids, pending);
-        links += storeLinks(engine, space, linkBatch);
         // The links of a file are visible to recalls when the import returns.
         engine.flush(space);
         bar.done(lineNumber, memories, links);
         return new Imported(lineNumber, memories, links, (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * Stores an import's batches on a thread of its own, one batch at a time and in the file's
+     * order, while the next batch is read and checked: the commit of one batch and the parsing
+     * of the next overlap on a second core. At most one batch is in flight, so a failure stops
+     * the import within one batch; each batch is still one commit, stored whole or not at all;
+     * and a batch of links is stored after the memories it names.
+     */
+    private static final class Writer implements AutoCloseable {
+        private final MemoryEngine engine;
+        private final String space;
+        private final Map<String, Long> ids;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "engram-import-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        /** The keys of the batch in flight, which are not in {@code ids} until it is stored. */
+        private final Set<String> inFlightKeys = new HashSet<>();
+        private Future<?> inFlight;
+        private int inFlightMemories;
+        private int inFlightLinks;
+        private long memories;
+        private long links;
 
-    /** Links the batch (one commit); returns how many. */
-    private static int storeLinks(MemoryEngine engine, String space, List<Link> batch) {
-        if (batch.isEmpty()) {
-            return 0;
+        Writer(MemoryEngine engine, String space, Map<String, Long> ids) {
+            this.engine = engine;
+            this.space = space;
+            this.ids = ids;
         }
-        engine.linkAll(space, batch);
-        int n = batch.size();
-        batch.clear();
-        return n;
+
+        /** Hands {@code batch} (and its keys, {@code pending}) to the thread, emptying both, once the batch before is stored. */
+        void submitMemories(List<Pending> batch, Set<String> pending) {
+            drain();
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Pending> handed = List.copyOf(batch);
+            inFlightKeys.addAll(pending);
+            inFlightMemories = handed.size();
+            batch.clear();
+            pending.clear();
+            inFlight = thread.submit(() -> store(engine, space, handed, ids));
+        }
+
+        /** Hands {@code batch} to the thread, emptying it, once the batch before is stored. */
+        void submitLinks(List<Link> batch) {
+            drain();
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Link> handed = List.copyOf(batch);
+            inFlightLinks = handed.size();
+            batch.clear();
+            inFlight = thread.submit(() -> engine.linkAll(space, handed));
+        }
+
+        /** Stores what is left, memories then links, and waits until it is stored. */
+        void finish(List<Pending> batch, Set<String> pending, List<Link> linkBatch) {
+            submitMemories(batch, pending);
+            submitLinks(linkBatch);
+            drain();
+        }
+
+        /** Waits for the batch in flight, if any, and counts it. */
+        void drain() {
+            if (inFlight == null) {
+                return;
+            }
+            Future<?> batch = inFlight;
+            inFlight = null;
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        batch.get();
+                        memories += inFlightMemories;
+                        links += inFlightLinks;
+                        return;
+                    } catch (InterruptedException e) {
+                        // The commit runs on; its outcome decides what the import reports.
+                        interrupted = true;
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error r) {
+                    throw r;
+                }
+                throw new IllegalStateException("storing a batch of the import failed: " + e.getCause(), e.getCause());
+            } finally {
+                inFlightKeys.clear();
+                inFlightMemories = 0;
+                inFlightLinks = 0;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Whether {@code key} names a memory of the batch in flight. */
+        boolean holds(String key) {
+            return inFlightKeys.contains(key);
+        }
+
+        long memories() {
+            return memories;
+        }
+
+        long links() {
+            return links;
+        }
+
+        int inFlightMemories() {
+            return inFlightMemories;
+        }
+
+        int inFlightLinks() {
+            return inFlightLinks;
+        }
+
+        /** Waits for a batch still in flight (an import that failed), then ends the thread. */
+        @Override
+        public void close() {
+            try {
+                drain();
+            } catch (RuntimeException e) {
+                // The import is failing already; that failure is the one to report.
+            } finally {
+                thread.shutdown();
+            }
+        }
     }
 
     /** Remembers the batch (one commit), suppresses what the file says is suppressed; returns how many. */
-    private static int store(MemoryEngine engine, String space, List<Pending> batch, Map<String, Long> ids,
-            Set<String> pending) {
-        if (batch.isEmpty()) {
-            return 0;
-        }
+    private static int store(MemoryEngine engine, String space, List<Pending> batch, Map<String, Long> ids) {
         List<NewMemory> memories = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             memories.add(p.memory());
@@ -272,10 +421,7 @@ final class MemoryFiles {
                 engine.forget(space, stored[i], ForgetMode.SUPPRESS);
             }
         }
-        int n = batch.size();
-        batch.clear();
-        pending.clear();
-        return n;
+        return batch.size();
     }
 
     private static Pending memory(Map<String, Object> item, int dimensions) {
@@ -290,11 +436,17 @@ final class MemoryFiles {
                     + dimensions);
         }
         float[] vector = new float[dimensions];
-        for (int i = 0; i < dimensions; i++) {
-            if (!(values.get(i) instanceof Double d)) {
-                throw new IllegalArgumentException("embedding[" + i + "] is not a number");
+        if (values instanceof Json.Numbers numbers) {
+            for (int i = 0; i < dimensions; i++) {
+                vector[i] = (float) numbers.doubleAt(i);
             }
-            vector[i] = d.floatValue();
+        } else {
+            for (int i = 0; i < dimensions; i++) {
+                if (!(values.get(i) instanceof Double d)) {
+                    throw new IllegalArgumentException("embedding[" + i + "] is not a number");
+                }
+                vector[i] = d.floatValue();
+            }
         }
         String content = text(item, "content", false);
         float strength = (float) number(item, "strength", 1);

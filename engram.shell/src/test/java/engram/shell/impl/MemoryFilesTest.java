@@ -141,6 +141,29 @@ class MemoryFilesTest {
     }
 
     @Test
+    void aKeyOrALinkOfABatchAlreadyHandedToTheWriterIsSeenAndEveryBatchBeforeABadLineIsStored() throws Exception {
+        engine.createSpace("s", 2);
+        StringBuilder text = new StringBuilder();
+        // One whole batch (handed to the writer's thread at its last line), then a link to its last
+        // memory and to the first of the next batch, then a key of the first batch again.
+        for (int i = 0; i < MemoryFiles.BATCH + 1; i++) {
+            text.append("{\"key\": \"m").append(i).append("\", \"embedding\": [1, ").append(i).append("]}\n");
+        }
+        text.append("{\"from\": \"m").append(MemoryFiles.BATCH - 1).append("\", \"to\": \"m")
+                .append(MemoryFiles.BATCH).append("\", \"weight\": 0.5}\n");
+        text.append("{\"key\": \"m7\", \"embedding\": [0, 1]}\n");
+        Path file = Files.writeString(dir.resolve("again.jsonl"), text);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> MemoryFiles.importFile(engine, "s", file, progress));
+        int badLine = MemoryFiles.BATCH + 3;
+        assertTrue(bad.getMessage().startsWith("line " + badLine + " of ") && bad.getMessage().contains("\"m7\" was used"
+                + " before") && bad.getMessage().contains("(" + (MemoryFiles.BATCH + 1) + " memories, 1 links)"),
+                bad.getMessage());
+        assertEquals(MemoryFiles.BATCH + 1, engine.stats("s").memories());
+        assertEquals(1, engine.stats("s").links());
+    }
+
+    @Test
     void malformedLinesSayWhatIsWrong() throws Exception {
         engine.createSpace("s", 2);
         assertEquals("line 1", failure("{\"embedding\": [1, 0]", "expected '}' at character 21"));
