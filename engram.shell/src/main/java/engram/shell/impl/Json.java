@@ -256,8 +256,25 @@ final class Json {
         long digits = 0;
         int significant = 0;
         int exponent = 0;
-        int integerStart = i;
-        for (char c; i < end && isDigit(c = chars[i]); i++) {
+        // The integer digits, then (after a point) the fraction's, each of which moves the point.
+        int groupStart = i;
+        boolean fraction = false;
+        for (char c; i < end; i++) {
+            c = chars[i];
+            if (c == '.' && !fraction) {
+                if (i == groupStart) {
+                    return Double.NaN;
+                }
+                fraction = true;
+                groupStart = i + 1;
+                continue;
+            }
+            if (!isDigit(c)) {
+                break;
+            }
+            if (fraction) {
+                exponent--;
+            }
             if (significant > 0 || c != '0') {
                 if (++significant > PLAIN_DIGITS_MAX) {
                     return Double.NaN;
@@ -265,23 +282,9 @@ final class Json {
                 digits = digits * 10 + (c - '0');
             }
         }
-        if (i == integerStart) {
+        if (i == groupStart) {
+            // No integer digit, or a point without a digit after it.
             return Double.NaN;
-        }
-        if (i < end && chars[i] == '.') {
-            int fractionStart = ++i;
-            for (char c; i < end && isDigit(c = chars[i]); i++) {
-                exponent--;
-                if (significant > 0 || c != '0') {
-                    if (++significant > PLAIN_DIGITS_MAX) {
-                        return Double.NaN;
-                    }
-                    digits = digits * 10 + (c - '0');
-                }
-            }
-            if (i == fractionStart) {
-                return Double.NaN;
-            }
         }
         if (i < end && (chars[i] == 'e' || chars[i] == 'E')) {
             i++;
