@@ -15,15 +15,12 @@ import java.util.RandomAccess;
  */
 final class Json {
     private final String text;
-    /** The same characters, which the number reader indexes without a call per character. */
-    private final char[] chars;
     private int at;
     /** Where the last plain decimal read ({@link #plainDecimal(int)}) ended. */
     private int plainEnd;
 
     private Json(String text) {
         this.text = text;
-        this.chars = text.toCharArray();
     }
 
     /**
@@ -101,13 +98,15 @@ final class Json {
             return new ArrayList<>();
         }
         // An array of numbers alone (an embedding) is kept as doubles, not a boxed Double each.
-        double[] numbers = new double[16];
+        double[] numbers = null;
         int count = 0;
         List<Object> out = null;
         while (true) {
             space();
             if (out == null && at < text.length() && (text.charAt(at) == '-' || isDigit(text.charAt(at)))) {
-                if (count == numbers.length) {
+                if (numbers == null) {
+                    numbers = new double[16];
+                } else if (count == numbers.length) {
                     numbers = Arrays.copyOf(numbers, 2 * count);
                 }
                 numbers[count++] = number();
@@ -246,10 +245,9 @@ final class Json {
      * it made an import of 768-dimensional memories about three times faster.
      */
     private double plainDecimal(int start) {
-        char[] chars = this.chars;
-        int end = chars.length;
+        int end = text.length();
         int i = start;
-        boolean negative = i < end && chars[i] == '-';
+        boolean negative = i < end && text.charAt(i) == '-';
         if (negative) {
             i++;
         }
@@ -260,7 +258,7 @@ final class Json {
         int groupStart = i;
         boolean fraction = false;
         for (char c; i < end; i++) {
-            c = chars[i];
+            c = text.charAt(i);
             if (c == '.' && !fraction) {
                 if (i == groupStart) {
                     return Double.NaN;
@@ -286,15 +284,15 @@ final class Json {
             // No integer digit, or a point without a digit after it.
             return Double.NaN;
         }
-        if (i < end && (chars[i] == 'e' || chars[i] == 'E')) {
+        if (i < end && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
             i++;
-            boolean negativeExponent = i < end && chars[i] == '-';
-            if (i < end && (chars[i] == '-' || chars[i] == '+')) {
+            boolean negativeExponent = i < end && text.charAt(i) == '-';
+            if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
                 i++;
             }
             int written = 0;
             int exponentStart = i;
-            for (char c; i < end && isDigit(c = chars[i]); i++) {
+            for (char c; i < end && isDigit(c = text.charAt(i)); i++) {
                 if (i - exponentStart == 4) {
                     return Double.NaN;
                 }
