@@ -70,6 +70,18 @@ pub fn build(b: *std.Build) void {
         .target = b.resolveTargetQuery(bench_query),
         .optimize = optimize orelse .ReleaseFast,
     });
+    // `zig build bench-calls`: the native share of the smallest call of each entry point (src/bench_calls.zig).
+    const bench_calls = b.addExecutable(.{
+        .name = "bench_calls",
+        .root_source_file = b.path("src/bench_calls.zig"),
+        .target = b.resolveTargetQuery(bench_query),
+        .optimize = optimize orelse .ReleaseFast,
+        .link_libc = false,
+    });
+    const bench_calls_run = b.addRunArtifact(bench_calls);
+    if (b.args) |args| bench_calls_run.addArgs(args);
+    b.step("bench-calls", "Time the smallest call of each exported kernel through its C function (ReleaseFast, native CPU)").dependOn(&bench_calls_run.step);
+
     const bench_run = b.addRunArtifact(bench);
     if (b.args) |args| bench_run.addArgs(args);
     b.step("bench", "Time the similarity kernels against the old ones and a plain read loop (ReleaseFast, native CPU)").dependOn(&bench_run.step);

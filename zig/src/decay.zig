@@ -74,16 +74,22 @@ fn decayLoop(
         out[i..][0..lanes].* = valueBlock(kind, divided, prepared, s, t, count);
     }
     if (whole == n) return;
-    // The tail, padded to a whole block with memories of age 0.
-    var s = [_]f32{0} ** lanes;
-    var t = [_]f32{0} ** lanes;
-    var count = [_]i32{0} ** lanes;
+    // The tail, padded to a whole block with memories of age 0. Each value
+    // goes into its lane in a register: a copy into a buffer on the stack,
+    // read back as one vector, would wait for the narrow stores to reach the
+    // cache (a failed store forwarding), a fifth of a one-memory call.
     const rest = n - whole;
-    @memcpy(s[0..rest], strength[whole..]);
-    @memcpy(t[0..rest], age_seconds[whole..]);
-    if (kind == .two_component) @memcpy(count[0..rest], access_count.?[whole..]);
-    const block: [lanes]f32 = valueBlock(kind, divided, prepared, s, @floatCast(@as(F32s, t)), count);
-    @memcpy(out[whole..], block[0..rest]);
+    var s: F32s = @splat(0);
+    var t: F32s = @splat(0);
+    var count: I32s = @splat(0);
+    for (0..rest) |lane| {
+        const here = lane_numbers == @as(U32s, @splat(@intCast(lane)));
+        s = @select(f32, here, @as(F32s, @splat(strength[whole + lane])), s);
+        t = @select(f32, here, @as(F32s, @splat(age_seconds[whole + lane])), t);
+        if (kind == .two_component) count = @select(i32, here, @as(I32s, @splat(access_count.?[whole + lane])), count);
+    }
+    const block: [lanes]f32 = valueBlock(kind, divided, prepared, s, @floatCast(t), count);
+    for (out[whole..], block[0..rest]) |*o, value| o.* = value;
 }
 
 /// The memories `decayGather` reads from: `strength.len` of them.
@@ -160,6 +166,9 @@ const I32s = @Vector(lanes, i32);
 const I64s = @Vector(lanes, i64);
 const U64s = @Vector(lanes, u64);
 const Bools = @Vector(lanes, bool);
+const U32s = @Vector(lanes, u32);
+/// 0, 1, ..., lanes - 1.
+const lane_numbers: U32s = std.simd.iota(u32, lanes);
 
 /// What the loop computes, decided once per call: a two-component curve
 /// without access counts is one of its components throughout.
@@ -549,6 +558,35 @@ test "NaN strength or age gives NaN, never the floor" {
         try testing.expect(std.math.isNan(decayOne(nan, 100, 0, curve, 0.1)));
         try testing.expect(std.math.isNan(decayOne(0.5, nan, 0, curve, 0.1)));
         try testing.expect(std.math.isNan(decayOne(0.5, nan, 9, curve, 0.1)));
+    }
+}
+
+test "a memory in the tail of a call decays to the bits it gets inside a whole block" {
+    var prng = std.Random.DefaultPrng.init(0x5eed_0007);
+    const random = prng.random();
+    const n = 4 * lanes;
+    var strength: [n]f32 = undefined;
+    var age_seconds: [n]f32 = undefined;
+    var access_count: [n]i32 = undefined;
+    for (&strength, &age_seconds, &access_count) |*s, *t, *a| {
+        s.* = random.float(f32);
+        t.* = random.float(f32) * 3e8;
+        a.* = random.intRangeAtMost(i32, 0, 6);
+    }
+    strength[1] = nan;
+    age_seconds[2] = -5;
+    for (all_curves) |curve| {
+        const params = Params{ .curve = curve, .floor = 0.01 };
+        var whole: [n]f32 = undefined;
+        decay(&strength, &age_seconds, &access_count, params, &whole);
+        // Every length and start: the tail's memories are filled into their lanes one by one.
+        for (0..n) |start| {
+            for (1..n - start + 1) |len| {
+                var part: [n]f32 = undefined;
+                decay(strength[start..][0..len], age_seconds[start..][0..len], access_count[start..][0..len], params, part[0..len]);
+                for (whole[start..][0..len], part[0..len]) |expected, got| try expectBits(expected, got);
+            }
+        }
     }
 }
 

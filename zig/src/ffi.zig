@@ -332,41 +332,47 @@ pub export fn engram_decay_gather(
     return onArena(arena, decayGather, .{ indices, count, memories, now_seconds, params, out });
 }
 
-fn check(ok: bool) error{InvalidArgument}!void {
+inline fn check(ok: bool) error{InvalidArgument}!void {
     if (!ok) return error.InvalidArgument;
 }
 
 /// The `len` items at `items`, which must then be non-null and aligned for T.
-fn constSlice(comptime T: type, items: ?[*]align(1) const T, len: u64) error{InvalidArgument}![]const T {
-    if (len == 0) return &.{};
-    const address = @intFromPtr(items orelse return error.InvalidArgument);
-    try check(address % @alignOf(T) == 0);
-    const aligned: [*]const T = @ptrFromInt(address);
+/// An empty slice is not read, so any pointer will do.
+inline fn constSlice(comptime T: type, items: ?[*]align(1) const T, len: u64) error{InvalidArgument}![]const T {
+    const aligned: [*]const T = @ptrFromInt(try sliceAddress(T, @intFromPtr(items), len));
     return aligned[0..@intCast(len)];
 }
 
-fn mutableSlice(comptime T: type, items: ?[*]align(1) T, len: u64) error{InvalidArgument}![]T {
-    if (len == 0) return &.{};
-    const address = @intFromPtr(items orelse return error.InvalidArgument);
-    try check(address % @alignOf(T) == 0);
-    const aligned: [*]T = @ptrFromInt(address);
+inline fn mutableSlice(comptime T: type, items: ?[*]align(1) T, len: u64) error{InvalidArgument}![]T {
+    const aligned: [*]T = @ptrFromInt(try sliceAddress(T, @intFromPtr(items), len));
     return aligned[0..@intCast(len)];
 }
 
-fn optionalConstSlice(comptime T: type, items: ?[*]align(1) const T, len: u64) error{InvalidArgument}!?[]const T {
+/// The address of `len` items of T at `address`: non-null and aligned for T,
+/// unless `len` is 0, which gives the least aligned address. A number, not a
+/// slice, comes back through the error union: an error union of a slice is
+/// built on the stack, and reading it back there as one vector waited for the
+/// two narrower stores (a failed store forwarding) in every small call.
+inline fn sliceAddress(comptime T: type, address: usize, len: u64) error{InvalidArgument}!usize {
+    if (len == 0) return @alignOf(T);
+    if (address == 0 or address % @alignOf(T) != 0) return error.InvalidArgument;
+    return address;
+}
+
+inline fn optionalConstSlice(comptime T: type, items: ?[*]align(1) const T, len: u64) error{InvalidArgument}!?[]const T {
     if (items == null) return null;
     return try constSlice(T, items, len);
 }
 
 /// The caller's item, which must be non-null and aligned for T.
-fn mutableItem(comptime T: type, item: ?*align(1) T) error{InvalidArgument}!*T {
+inline fn mutableItem(comptime T: type, item: ?*align(1) T) error{InvalidArgument}!*T {
     const address = @intFromPtr(item orelse return error.InvalidArgument);
     try check(address % @alignOf(T) == 0);
     return @ptrFromInt(address);
 }
 
 /// A copy of the caller's struct, so that it is read exactly once.
-fn copyOf(comptime T: type, item: ?*align(1) const T) error{InvalidArgument}!T {
+inline fn copyOf(comptime T: type, item: ?*align(1) const T) error{InvalidArgument}!T {
     const address = @intFromPtr(item orelse return error.InvalidArgument);
     try check(address % @alignOf(T) == 0);
     const aligned: *const T = @ptrFromInt(address);
@@ -374,7 +380,7 @@ fn copyOf(comptime T: type, item: ?*align(1) const T) error{InvalidArgument}!T {
 }
 
 /// The arena behind a handle: non-null, aligned, and marked live.
-fn arenaOf(handle: ?*align(1) Arena) error{InvalidArgument}!*allocator.Arena {
+inline fn arenaOf(handle: ?*align(1) Arena) error{InvalidArgument}!*allocator.Arena {
     const address = @intFromPtr(handle orelse return error.InvalidArgument);
     try check(address % @alignOf(allocator.Arena) == 0);
     const arena: *allocator.Arena = @ptrFromInt(address);
@@ -436,13 +442,13 @@ const ScoredRows = struct {
     norms: ?[]const f32,
 };
 
-fn checkRows(dimensions: u32, rows: RowPointers) error{InvalidArgument}!void {
+inline fn checkRows(dimensions: u32, rows: RowPointers) error{InvalidArgument}!void {
     try check(dimensions >= 1 and dimensions <= similarity.dimensions_max);
     try check(rows.first_row <= similarity.rows_max);
     try check(rows.row_count <= similarity.rows_max - rows.first_row);
 }
 
-fn scoredRows(dimensions: u32, rows: RowPointers) error{InvalidArgument}!ScoredRows {
+inline fn scoredRows(dimensions: u32, rows: RowPointers) error{InvalidArgument}!ScoredRows {
     assert(rows.row_count >= 1);
     assert(rows.first_row + rows.row_count <= similarity.rows_max);
     const end = rows.first_row + rows.row_count;
@@ -558,7 +564,7 @@ fn spread(
 
 /// The graph's arrays. An empty graph has one offset, which must equal the
 /// edge count; there is nothing to follow, so the caller's is not read.
-fn graphOf(pointers: GraphPointers) error{InvalidArgument}!spreading.Graph {
+inline fn graphOf(pointers: GraphPointers) error{InvalidArgument}!spreading.Graph {
     try check(pointers.node_count <= spreading.node_count_max);
     try check(pointers.edge_count <= spreading.edge_count_max);
     const empty_offsets = [_]i32{0};
@@ -574,7 +580,7 @@ fn graphOf(pointers: GraphPointers) error{InvalidArgument}!spreading.Graph {
     };
 }
 
-fn spreadOutput(node_count: u32, out: SpreadOutPointers) error{InvalidArgument}!spreading.Output {
+inline fn spreadOutput(node_count: u32, out: SpreadOutPointers) error{InvalidArgument}!spreading.Output {
     const mode = std.meta.intToEnum(spreading.Mode, out.mode) catch return error.InvalidArgument;
     return switch (mode) {
         .dense => .{ .dense = .{
@@ -589,7 +595,7 @@ fn spreadOutput(node_count: u32, out: SpreadOutPointers) error{InvalidArgument}!
     };
 }
 
-fn kernelDecayParams(params: DecayParams) error{InvalidArgument}!decay_kernel.Params {
+inline fn kernelDecayParams(params: DecayParams) error{InvalidArgument}!decay_kernel.Params {
     const curve = std.meta.intToEnum(DecayCurve, params.curve) catch return error.InvalidArgument;
     const kernel_curve: decay_kernel.Curve = switch (curve) {
         .exponential => .{ .exponential = .{ .half_life_seconds = params.half_life_seconds } },

@@ -207,6 +207,18 @@ pub const TopKBatch = struct {
 /// the heaps; `query_norms` is scratch of one entry per query (the squared
 /// norms).
 pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
+    assert(query_norms.len == batch.queryCount());
+    if (query_norms.len == 1) {
+        query_norms[0] = sumOfSquares(batch.queries);
+        return singleTopK(batch, query_norms[0], out_index, out_score);
+    }
+    batchTopK(batch, query_norms, out_index, out_score);
+}
+
+/// `cosineTopK` for two queries or more. Not inlined: its frame (the blocks'
+/// row squares, the tiles' sums) is large, and a call of one query, often a
+/// small one, does not need it.
+noinline fn batchTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
     // The tiles' row loops are inlined, two rows and four queries each: many comptime branches.
     @setEvalBranchQuota(10_000);
     const query_count = batch.queryCount();
@@ -275,6 +287,29 @@ pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_sc
         var heap = WorstFirstHeap{ .index = out_index[q * k ..][0..k], .score = out_score[q * k ..][0..k], .len = k };
         heap.sortBestFirst();
     }
+}
+
+/// `cosineTopK` for one query: its rows in order, one pass each, as the
+/// first tile of a batch scores them (the same sums, so the same bits), with
+/// none of a batch's blocks, tiles and prefetching of the next block, which
+/// one query does not need (it reads each row once in any case) and which
+/// were most of a small call.
+fn singleTopK(batch: TopKBatch, query_squares: f64, out_index: []i32, out_score: []f32) void {
+    const k = out_index.len;
+    const query = Query{ .values = batch.queries, .squares = query_squares, .norm = @sqrt(query_squares) };
+    const dimensions = batch.dimensions;
+    const ahead = prefetchAhead();
+    var heap = WorstFirstHeap{ .index = out_index, .score = out_score, .len = 0 };
+    for (0..batch.rowCount()) |row| {
+        const vector = batch.matrix[row * dimensions ..][0..dimensions];
+        const sums = fastSums(1, true, ahead, .{batch.queries}, vector);
+        const given: ?f32 = if (batch.norms) |n| n[row] else null;
+        const score = scoreOf(query, sums.dots[0], vector, RowSquares.of(sums.squares), given);
+        const index: i32 = @intCast(batch.first_row + row);
+        if (heap.len < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
+    }
+    assert(heap.len == k);
+    heap.sortBestFirst();
 }
 
 /// Offers `row`'s score for each of the tile's queries to its heap.
