@@ -7,7 +7,10 @@
 //! pointer, as a downcall does, on an arena made by `engram_arena_create`.
 //! Prints the least mean time per call over the rounds (the round least
 //! disturbed by other work); on a shared machine only the comparison of two
-//! runs of this on the same machine means much.
+//! runs of this on the same machine means much. `zig build bench-calls -- 15
+//! serial` (x86_64) puts an `lfence` after each call, so that calls do not
+//! overlap: from the JVM, the smallest calls take about that long
+//! (`DowncallBenchmark.zigCosine`, `zigDecay`), not the overlapped time.
 
 const std = @import("std");
 const ffi = @import("ffi.zig");
@@ -20,6 +23,8 @@ pub fn main() !void {
     _ = args.next();
     const rounds = if (args.next()) |text| try std.fmt.parseInt(usize, text, 10) else 9;
     if (rounds < 1) return error.NoRounds;
+    const serial = if (args.next()) |text| std.mem.eql(u8, text, "serial") else false;
+    if (serial and @import("builtin").cpu.arch != .x86_64) return error.SerialOnlyOnX86;
     const stdout = std.io.getStdOut().writer();
 
     var arena: ?*ffi.Arena = null;
@@ -30,19 +35,27 @@ pub fn main() !void {
     c.decay_params.half_life_seconds = 86_400;
     c.spread_params.hop_factors[0] = 0.5;
 
-    try stdout.print("smallest native calls, least of {d} rounds of {d} calls (ns per call)\n", .{ rounds, calls_per_round });
+    try stdout.print("smallest native calls, least of {d} rounds of {d} calls (ns per call){s}\n", .{ rounds, calls_per_round, if (serial) ", each call followed by an lfence" else "" });
     inline for (.{ "empty", "cosine", "topk", "decay", "spread" }) |name| {
         var best: f64 = std.math.inf(f64);
         for (0..rounds) |_| {
             var timer = try std.time.Timer.start();
             for (0..calls_per_round) |_| {
                 if (@field(Calls, name)(&c) != 0) return error.CallFailed;
+                if (serial) lfence();
             }
             const ns: f64 = @floatFromInt(timer.read());
             best = @min(best, ns / calls_per_round);
         }
         try stdout.print("  {s:<7} {d:>7.2}\n", .{ name, best });
     }
+}
+
+/// Waits until every instruction before it has completed: the next call cannot start while
+/// this one's last results are still being computed, so a round times each call's latency, not
+/// the throughput of calls that overlap. (Only called on x86_64.)
+fn lfence() void {
+    asm volatile ("lfence" ::: "memory");
 }
 
 /// The inputs of `CallOverheadBenchmark`, and one call of each kernel on them.

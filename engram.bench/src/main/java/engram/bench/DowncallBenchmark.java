@@ -1,9 +1,18 @@
 package engram.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,8 +22,10 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * A bare FFM downcall: libc's {@code abs(int)} (found by {@code Linker.nativeLinker().defaultLookup()},
@@ -24,6 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * static final method handle, as a kernel's downcall handles are, and the same marked critical
  * (no thread-state transition). The floor under the Zig kernel's smallest call
  * ({@link CallOverheadBenchmark}).
+ *
+ * <p>{@code zigCosine} and {@code zigDecay} are the smallest cosine and decay of
+ * {@link CallOverheadBenchmark} as one critical downcall straight into the library the Zig
+ * kernel loads (a copy of the same resource, found by the level the kernel reports), on an
+ * arena of the library's own, with the inputs as bare addresses: no argument check, no
+ * workspace, no acquire of an arena. So a Zig call's time splits into what the library and the
+ * downcall take (these) and what the Java side adds (the rest). {@code zig build bench-calls}
+ * times the same calls from a native loop, without the JVM. {@code zigEmpty} calls with no row,
+ * and {@code zigEmptyScoped} does the same through a handle whose target keeps the library's
+ * arena as its scope, which a downcall acquires and releases around every call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,6 +73,160 @@ public class DowncallBenchmark {
         var abs = linker.defaultLookup().find("abs")
                 .orElseThrow(() -> new IllegalStateException("the C library has no abs"));
         return linker.downcallHandle(abs, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), options);
+    }
+
+    /**
+     * The Zig kernel's library loaded a second time, from a copy of its resource, with an arena
+     * of its own and the inputs as bare addresses; made on the first Zig benchmark's call, in
+     * static finals as the kernel's own handles are. The fork's end frees it.
+     */
+    private static final class Zig {
+        static final MethodHandle COSINE;
+        static final MethodHandle COSINE_SCOPED;
+        static final MethodHandle DECAY;
+        static final MemorySegment ARENA;
+        static final MemorySegment QUERY;
+        static final MemorySegment ROW;
+        static final MemorySegment NORM;
+        static final MemorySegment STRENGTH;
+        static final MemorySegment AGE;
+        static final MemorySegment COUNT;
+        static final MemorySegment DECAY_PARAMS;
+        static final MemorySegment OUT;
+        /** Where OUT points, to read the results. */
+        static final MemorySegment OUT_SEGMENT;
+
+        static {
+            Arena memory = Arena.ofShared();
+            SymbolLookup lookup = libraryCopy(memory);
+            Linker.Option critical = Linker.Option.critical(false);
+            FunctionDescriptor cosine = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+            COSINE = downcall(lookup, "engram_cosine", cosine, critical);
+            COSINE_SCOPED = scopedDowncall(lookup, "engram_cosine", cosine, critical);
+            DECAY = downcall(lookup, "engram_decay", FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS), critical);
+            MethodHandle arenaCreate = downcall(lookup, "engram_arena_create", FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            MemorySegment handle = memory.allocate(ValueLayout.ADDRESS);
+            int status;
+            try {
+                status = (int) arenaCreate.invokeExact(1L << 20, 0, handle);
+            } catch (Throwable e) {
+                throw new IllegalStateException("engram_arena_create failed: " + e, e);
+            }
+            if (status != 0) {
+                throw new IllegalStateException("engram_arena_create returned status " + status);
+            }
+            ARENA = handle.get(ValueLayout.ADDRESS, 0);
+            QUERY = floatOf(memory, 0.5f);
+            ROW = floatOf(memory, -0.25f);
+            NORM = floatOf(memory, 0.25f);
+            STRENGTH = floatOf(memory, 0.8f);
+            AGE = floatOf(memory, 3_600f);
+            COUNT = bare(memory.allocate(ValueLayout.JAVA_INT).fill((byte) 0));
+            // The exponential curve (code 0) with a half-life of one day; the rest of the block 0.
+            MemorySegment params = memory.allocate(80, 8).fill((byte) 0);
+            params.set(ValueLayout.JAVA_DOUBLE, 16, 86_400.0);
+            DECAY_PARAMS = bare(params);
+            OUT_SEGMENT = memory.allocate(ValueLayout.JAVA_FLOAT);
+            OUT = bare(OUT_SEGMENT);
+        }
+
+        /** To the function's bare address, as the Zig kernel's handles are: the downcall acquires no scope for it. */
+        // Restricted: the JVM runs with --enable-native-access=ALL-UNNAMED, as for the Zig kernel.
+        @SuppressWarnings("restricted")
+        private static MethodHandle downcall(SymbolLookup lookup, String name, FunctionDescriptor descriptor,
+                Linker.Option... options) {
+            return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(lookup.findOrThrow(name).address()),
+                    descriptor, options);
+        }
+
+        /** To the symbol as the lookup gives it, of the library's shared arena, which each call acquires and releases. */
+        @SuppressWarnings("restricted")
+        private static MethodHandle scopedDowncall(SymbolLookup lookup, String name, FunctionDescriptor descriptor,
+                Linker.Option... options) {
+            return Linker.nativeLinker().downcallHandle(lookup.findOrThrow(name), descriptor, options);
+        }
+
+        /** The library of the level the Zig kernel reports, copied out of its resource and loaded. */
+        @SuppressWarnings("restricted")
+        private static SymbolLookup libraryCopy(Arena memory) {
+            String id = Kernels.named("zig").info().id();
+            String level = id.substring(id.indexOf('/') + 1);
+            String platform = level.startsWith("aarch64") ? "linux-aarch64" : "linux-x86_64";
+            String resource = "native/" + platform + "/libengram_kernels_" + level + ".so";
+            try {
+                Path copy = Files.createTempFile("engram-downcall-", ".so");
+                try (InputStream in = DowncallBenchmark.class.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalStateException("no " + resource + " on the class path, though the Zig kernel"
+                                + " reports " + id + "; run through engram.bench/run, whose class path has it");
+                    }
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                SymbolLookup lookup = SymbolLookup.libraryLookup(copy, memory);
+                Files.delete(copy);
+                return lookup;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + resource + " out to load it", e);
+            }
+        }
+
+        private static MemorySegment floatOf(Arena memory, float value) {
+            MemorySegment segment = memory.allocate(ValueLayout.JAVA_FLOAT);
+            segment.set(ValueLayout.JAVA_FLOAT, 0, value);
+            return bare(segment);
+        }
+
+        /** The segment's address alone, of the global scope: the downcall acquires nothing for it. */
+        private static MemorySegment bare(MemorySegment segment) {
+            return MemorySegment.ofAddress(segment.address());
+        }
+    }
+
+    /** Checks the direct calls' results once, as the other benchmarks check theirs; loads nothing for abs. */
+    @Setup
+    public void setUp(BenchmarkParams params) throws Throwable {
+        if (!params.getBenchmark().contains(".zig")) {
+            return;
+        }
+        if ((int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 1L, Zig.NORM, Zig.OUT) != 0
+                || Zig.OUT_SEGMENT.get(ValueLayout.JAVA_FLOAT, 0) != -1f) {
+            throw new IllegalStateException("engram_cosine did not score -1 for 0.5 against -0.25 of norm 0.25");
+        }
+        int status = (int) Zig.DECAY.invokeExact(Zig.ARENA, Zig.STRENGTH, Zig.AGE, Zig.COUNT, 1L, Zig.DECAY_PARAMS,
+                Zig.OUT);
+        double expected = 0.8f * Math.pow(2, -1.0 / 24);
+        float got = Zig.OUT_SEGMENT.get(ValueLayout.JAVA_FLOAT, 0);
+        if (status != 0 || Math.abs(got - expected) > 1e-6 * expected) {
+            throw new IllegalStateException("engram_decay gave " + got + " (status " + status + ") for an hour on a"
+                    + " half-life of a day, not " + expected);
+        }
+    }
+
+    /** The same downcall with no row: the library checks its arguments, takes the arena and returns. */
+    @Benchmark
+    public int zigEmpty() throws Throwable {
+        return (int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 0L, Zig.NORM, Zig.OUT);
+    }
+
+    /** {@link #zigEmpty} through a handle bound to the symbol with its library's scope, as the kernel's were. */
+    @Benchmark
+    public int zigEmptyScoped() throws Throwable {
+        return (int) Zig.COSINE_SCOPED.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 0L, Zig.NORM, Zig.OUT);
+    }
+
+    @Benchmark
+    public int zigCosine() throws Throwable {
+        return (int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 1L, Zig.NORM, Zig.OUT);
+    }
+
+    @Benchmark
+    public int zigDecay() throws Throwable {
+        return (int) Zig.DECAY.invokeExact(Zig.ARENA, Zig.STRENGTH, Zig.AGE, Zig.COUNT, 1L, Zig.DECAY_PARAMS, Zig.OUT);
     }
 
     @Benchmark

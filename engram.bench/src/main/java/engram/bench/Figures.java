@@ -99,7 +99,9 @@ final class Figures {
                     figures.add(new Figure("bandwidth d=" + any.param("dimensions") + " n=" + any.param("rows")
                             + " GB/s", bytes / nanos(any), any.relativeNoise(), Unit.GIGABYTES_PER_SECOND, false));
                 }
-                case "DowncallBenchmark.abs", "DowncallBenchmark.absCritical" -> figures.add(new Figure(
+                case "DowncallBenchmark.abs", "DowncallBenchmark.absCritical", "DowncallBenchmark.zigEmpty",
+                        "DowncallBenchmark.zigEmptyScoped", "DowncallBenchmark.zigCosine",
+                        "DowncallBenchmark.zigDecay" -> figures.add(new Figure(
                         "downcall " + any.shortName().substring(any.shortName().indexOf('.') + 1) + " ns",
                         nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
                 default -> {

@@ -137,11 +137,11 @@ final class NativeKernelLibrary implements AutoCloseable {
         this.arenaMetrics = linker.downcallHandle(find(symbols, "engram_arena_metrics"), ARENA_METRICS_CALL);
         this.arenaTotals = linker.downcallHandle(find(symbols, "engram_arena_totals"), ARENA_ONE);
         Linker.Option heapAccess = Linker.Option.critical(true);
-        MemorySegment cosineSymbol = find(symbols, "engram_cosine");
-        MemorySegment topKSymbol = find(symbols, "engram_cosine_topk");
-        MemorySegment spreadSymbol = find(symbols, "engram_spread");
-        MemorySegment decaySymbol = find(symbols, "engram_decay");
-        MemorySegment gatherSymbol = find(symbols, "engram_decay_gather");
+        MemorySegment cosineSymbol = kernelEntry(symbols, "engram_cosine");
+        MemorySegment topKSymbol = kernelEntry(symbols, "engram_cosine_topk");
+        MemorySegment spreadSymbol = kernelEntry(symbols, "engram_spread");
+        MemorySegment decaySymbol = kernelEntry(symbols, "engram_decay");
+        MemorySegment gatherSymbol = kernelEntry(symbols, "engram_decay_gather");
         this.cosine = linker.downcallHandle(cosineSymbol, COSINE);
         this.cosineHeap = linker.downcallHandle(cosineSymbol, COSINE, heapAccess);
         this.cosineTopK = linker.downcallHandle(topKSymbol, COSINE_TOPK);
@@ -183,6 +183,25 @@ final class NativeKernelLibrary implements AutoCloseable {
             throw new LoadException("the library shares more than the " + SHARED_STRUCTS.size()
                     + " structs this bundle knows; the ABI drifted: rebuild both from one source tree");
         }
+    }
+
+    /**
+     * A kernel's entry point as its bare address, a segment of the global scope. A downcall
+     * acquires the scope of its target as it does that of every segment argument, and inside
+     * OSGi this library's scope is a shared arena (so that stopping the bundle unloads it): an
+     * atomic increment before every call and a decrement after it, on one counter for every
+     * thread, which were half the time of a kernel call that did nothing
+     * ({@code DowncallBenchmark.zigEmptyScoped} against {@code zigEmpty}). (The automatic arena
+     * of the {@link java.util.ServiceLoader} path costs nothing to acquire.)
+     * The library stays mapped under every kernel call without it: a kernel call runs only
+     * between taking a workspace and giving it back (or under a lease of the call gate), and
+     * {@link ZigKernels#close()} unloads the library only once no workspace is held and no lease
+     * is out. The other handles (arenas, metrics, totals), which a caller may reach after a
+     * close, keep the arena's scope, so that such a call fails with an exception and does not
+     * jump into unmapped memory.
+     */
+    private static MemorySegment kernelEntry(SymbolLookup symbols, String name) throws LoadException {
+        return MemorySegment.ofAddress(find(symbols, name).address());
     }
 
     private static MemorySegment find(SymbolLookup symbols, String name) throws LoadException {
