@@ -9,8 +9,8 @@
 //! disturbed by other work); on a shared machine only the comparison of two
 //! runs of this on the same machine means much. `zig build bench-calls -- 15
 //! serial` (x86_64) puts an `lfence` after each call, so that calls do not
-//! overlap: from the JVM, the smallest calls take about that long
-//! (`DowncallBenchmark.zigCosine`, `zigDecay`), not the overlapped time.
+//! overlap: each call's latency rather than the throughput of a loop of them.
+//! The same calls from the JVM are `DowncallBenchmark.zigCosine` and `zigDecay`.
 
 const std = @import("std");
 const ffi = @import("ffi.zig");
