@@ -21,11 +21,12 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * A bare FFM downcall: libc's {@code abs(int)} (found by {@code Linker.nativeLinker().defaultLookup()},
@@ -44,7 +45,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * downcall take (these) and what the Java side adds (the rest). {@code zig build bench-calls}
  * times the same calls from a native loop, without the JVM. {@code zigEmpty} calls with no row,
  * and {@code zigEmptyScoped} does the same through a handle whose target keeps the library's
- * arena as its scope, which a downcall acquires and releases around every call.
+ * arena as its scope, which a downcall acquires and releases around every call. Their
+ * {@code layout} is where the inputs sit ({@link ZigInputs}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -77,7 +79,7 @@ public class DowncallBenchmark {
 
     /**
      * The Zig kernel's library loaded a second time, from a copy of its resource, with an arena
-     * of its own and the inputs as bare addresses; made on the first Zig benchmark's call, in
+     * of its own and the decay's parameter block; made on the first Zig benchmark's call, in
      * static finals as the kernel's own handles are. The fork's end frees it.
      */
     private static final class Zig {
@@ -85,16 +87,7 @@ public class DowncallBenchmark {
         static final MethodHandle COSINE_SCOPED;
         static final MethodHandle DECAY;
         static final MemorySegment ARENA;
-        static final MemorySegment QUERY;
-        static final MemorySegment ROW;
-        static final MemorySegment NORM;
-        static final MemorySegment STRENGTH;
-        static final MemorySegment AGE;
-        static final MemorySegment COUNT;
         static final MemorySegment DECAY_PARAMS;
-        static final MemorySegment OUT;
-        /** Where OUT points, to read the results. */
-        static final MemorySegment OUT_SEGMENT;
 
         static {
             Arena memory = Arena.ofShared();
@@ -121,18 +114,10 @@ public class DowncallBenchmark {
                 throw new IllegalStateException("engram_arena_create returned status " + status);
             }
             ARENA = handle.get(ValueLayout.ADDRESS, 0);
-            QUERY = floatOf(memory, 0.5f);
-            ROW = floatOf(memory, -0.25f);
-            NORM = floatOf(memory, 0.25f);
-            STRENGTH = floatOf(memory, 0.8f);
-            AGE = floatOf(memory, 3_600f);
-            COUNT = bare(memory.allocate(ValueLayout.JAVA_INT).fill((byte) 0));
             // The exponential curve (code 0) with a half-life of one day; the rest of the block 0.
             MemorySegment params = memory.allocate(80, 8).fill((byte) 0);
             params.set(ValueLayout.JAVA_DOUBLE, 16, 86_400.0);
             DECAY_PARAMS = bare(params);
-            OUT_SEGMENT = memory.allocate(ValueLayout.JAVA_FLOAT);
-            OUT = bare(OUT_SEGMENT);
         }
 
         /** To the function's bare address, as the Zig kernel's handles are: the downcall acquires no scope for it. */
@@ -175,58 +160,99 @@ public class DowncallBenchmark {
             }
         }
 
-        private static MemorySegment floatOf(Arena memory, float value) {
-            MemorySegment segment = memory.allocate(ValueLayout.JAVA_FLOAT);
-            segment.set(ValueLayout.JAVA_FLOAT, 0, value);
-            return bare(segment);
-        }
-
         /** The segment's address alone, of the global scope: the downcall acquires nothing for it. */
-        private static MemorySegment bare(MemorySegment segment) {
+        static MemorySegment bare(MemorySegment segment) {
             return MemorySegment.ofAddress(segment.address());
         }
     }
 
-    /** Checks the direct calls' results once, as the other benchmarks check theirs; loads nothing for abs. */
-    @Setup
-    public void setUp(BenchmarkParams params) throws Throwable {
-        if (!params.getBenchmark().contains(".zig")) {
-            return;
+    /**
+     * The inputs of the direct Zig calls, as bare addresses. {@code layout}: {@code adjacent},
+     * each value in an allocation of its own from one arena, so side by side, as
+     * {@link CallOverheadBenchmark}'s are; {@code pages}, each value on a page of its own (and
+     * at another offset in it, so that no two share their low 12 address bits).
+     */
+    @State(Scope.Benchmark)
+    public static class ZigInputs {
+        @Param({"adjacent", "pages"})
+        String layout;
+
+        private Arena memory;
+        private MemorySegment block;
+        private int next;
+        MemorySegment query;
+        MemorySegment row;
+        MemorySegment norm;
+        MemorySegment strength;
+        MemorySegment age;
+        MemorySegment count;
+        MemorySegment out;
+        private MemorySegment outSegment;
+
+        /** Places the inputs, then checks both direct calls' results once, as the other benchmarks check theirs. */
+        @Setup
+        public void setUp() throws Throwable {
+            memory = Arena.ofShared();
+            if (!layout.equals("adjacent") && !layout.equals("pages")) {
+                throw new IllegalArgumentException("layout is " + layout + "; it must be adjacent or pages");
+            }
+            block = memory.allocate(16 * 4096, 4096);
+            query = Zig.bare(value(Float.floatToRawIntBits(0.5f)));
+            row = Zig.bare(value(Float.floatToRawIntBits(-0.25f)));
+            norm = Zig.bare(value(Float.floatToRawIntBits(0.25f)));
+            strength = Zig.bare(value(Float.floatToRawIntBits(0.8f)));
+            age = Zig.bare(value(Float.floatToRawIntBits(3_600f)));
+            count = Zig.bare(value(0));
+            outSegment = value(0);
+            out = Zig.bare(outSegment);
+            if ((int) Zig.COSINE.invokeExact(Zig.ARENA, query, 1, row, 0L, 1L, norm, out) != 0
+                    || outSegment.get(ValueLayout.JAVA_FLOAT, 0) != -1f) {
+                throw new IllegalStateException("engram_cosine did not score -1 for 0.5 against -0.25 of norm 0.25");
+            }
+            int status = (int) Zig.DECAY.invokeExact(Zig.ARENA, strength, age, count, 1L, Zig.DECAY_PARAMS, out);
+            double expected = 0.8f * Math.pow(2, -1.0 / 24);
+            float got = outSegment.get(ValueLayout.JAVA_FLOAT, 0);
+            if (status != 0 || Math.abs(got - expected) > 1e-6 * expected) {
+                throw new IllegalStateException("engram_decay gave " + got + " (status " + status + ") for an hour on"
+                        + " a half-life of a day, not " + expected);
+            }
         }
-        if ((int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 1L, Zig.NORM, Zig.OUT) != 0
-                || Zig.OUT_SEGMENT.get(ValueLayout.JAVA_FLOAT, 0) != -1f) {
-            throw new IllegalStateException("engram_cosine did not score -1 for 0.5 against -0.25 of norm 0.25");
+
+        /** Four bytes holding {@code bits}, placed as {@code layout} says. */
+        private MemorySegment value(int bits) {
+            MemorySegment segment = layout.equals("adjacent") ? memory.allocate(ValueLayout.JAVA_INT)
+                    : block.asSlice(next * (4096L + 64), Integer.BYTES);
+            next++;
+            segment.set(ValueLayout.JAVA_INT, 0, bits);
+            return segment;
         }
-        int status = (int) Zig.DECAY.invokeExact(Zig.ARENA, Zig.STRENGTH, Zig.AGE, Zig.COUNT, 1L, Zig.DECAY_PARAMS,
-                Zig.OUT);
-        double expected = 0.8f * Math.pow(2, -1.0 / 24);
-        float got = Zig.OUT_SEGMENT.get(ValueLayout.JAVA_FLOAT, 0);
-        if (status != 0 || Math.abs(got - expected) > 1e-6 * expected) {
-            throw new IllegalStateException("engram_decay gave " + got + " (status " + status + ") for an hour on a"
-                    + " half-life of a day, not " + expected);
+
+        @TearDown
+        public void tearDown() {
+            memory.close();
         }
     }
 
     /** The same downcall with no row: the library checks its arguments, takes the arena and returns. */
     @Benchmark
-    public int zigEmpty() throws Throwable {
-        return (int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 0L, Zig.NORM, Zig.OUT);
+    public int zigEmpty(ZigInputs in) throws Throwable {
+        return (int) Zig.COSINE.invokeExact(Zig.ARENA, in.query, 1, in.row, 0L, 0L, in.norm, in.out);
     }
 
     /** {@link #zigEmpty} through a handle bound to the symbol with its library's scope, as the kernel's were. */
     @Benchmark
-    public int zigEmptyScoped() throws Throwable {
-        return (int) Zig.COSINE_SCOPED.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 0L, Zig.NORM, Zig.OUT);
+    public int zigEmptyScoped(ZigInputs in) throws Throwable {
+        return (int) Zig.COSINE_SCOPED.invokeExact(Zig.ARENA, in.query, 1, in.row, 0L, 0L, in.norm, in.out);
     }
 
     @Benchmark
-    public int zigCosine() throws Throwable {
-        return (int) Zig.COSINE.invokeExact(Zig.ARENA, Zig.QUERY, 1, Zig.ROW, 0L, 1L, Zig.NORM, Zig.OUT);
+    public int zigCosine(ZigInputs in) throws Throwable {
+        return (int) Zig.COSINE.invokeExact(Zig.ARENA, in.query, 1, in.row, 0L, 1L, in.norm, in.out);
     }
 
     @Benchmark
-    public int zigDecay() throws Throwable {
-        return (int) Zig.DECAY.invokeExact(Zig.ARENA, Zig.STRENGTH, Zig.AGE, Zig.COUNT, 1L, Zig.DECAY_PARAMS, Zig.OUT);
+    public int zigDecay(ZigInputs in) throws Throwable {
+        return (int) Zig.DECAY.invokeExact(Zig.ARENA, in.strength, in.age, in.count, 1L, Zig.DECAY_PARAMS, in.out);
     }
 
     @Benchmark
