@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -253,6 +254,18 @@ public class DowncallBenchmark {
     @Benchmark
     public int zigDecay(ZigInputs in) throws Throwable {
         return (int) Zig.DECAY.invokeExact(Zig.ARENA, in.strength, in.age, in.count, 1L, Zig.DECAY_PARAMS, in.out);
+    }
+
+    /** {@link #zigDecay} 64 times in a loop of the benchmark's own, for each call's share. */
+    @Benchmark
+    @OperationsPerInvocation(64)
+    public int zigDecayLoop(ZigInputs in) throws Throwable {
+        int status = 0;
+        for (int i = 0; i < 64; i++) {
+            status |= (int) Zig.DECAY.invokeExact(Zig.ARENA, in.strength, in.age, in.count, 1L, Zig.DECAY_PARAMS,
+                    in.out);
+        }
+        return status;
     }
 
     @Benchmark

@@ -101,7 +101,7 @@ final class Figures {
                 }
                 case "DowncallBenchmark.abs", "DowncallBenchmark.absCritical", "DowncallBenchmark.zigEmpty",
                         "DowncallBenchmark.zigEmptyScoped", "DowncallBenchmark.zigCosine",
-                        "DowncallBenchmark.zigDecay" -> figures.add(new Figure(
+                        "DowncallBenchmark.zigDecay", "DowncallBenchmark.zigDecayLoop" -> figures.add(new Figure(
                         "downcall " + any.shortName().substring(any.shortName().indexOf('.') + 1) + " ns"
                                 // The direct Zig calls' inputs side by side are the default; on pages of their own, named.
                                 + ("pages".equals(any.param("layout")) ? " (inputs on pages of their own)" : ""),
