@@ -130,7 +130,7 @@ public class DowncallBenchmark {
                     descriptor, options);
         }
 
-        /** To the symbol as the lookup gives it, of the library's shared arena, which each call acquires and releases. */
+        /** To the symbol as the lookup gives it, of the library's shared arena, acquired and released by each call. */
         @SuppressWarnings("restricted")
         private static MethodHandle scopedDowncall(SymbolLookup lookup, String name, FunctionDescriptor descriptor,
                 Linker.Option... options) {

@@ -103,7 +103,7 @@ final class Figures {
                         "DowncallBenchmark.zigEmptyScoped", "DowncallBenchmark.zigCosine",
                         "DowncallBenchmark.zigDecay", "DowncallBenchmark.zigDecayLoop" -> figures.add(new Figure(
                         "downcall " + any.shortName().substring(any.shortName().indexOf('.') + 1) + " ns"
-                                // The direct Zig calls' inputs side by side are the default; on pages of their own, named.
+                                // Direct Zig calls' inputs side by side are the default; on pages of their own, named.
                                 + ("pages".equals(any.param("layout")) ? " (inputs on pages of their own)" : ""),
                         nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
                 default -> {
