@@ -156,15 +156,19 @@ pub fn cosine(query: []const f32, matrix: []const f32, norms: ?[]const f32, out:
     assert(query.len >= 1 and query.len <= dimensions_max);
     assert(matrix.len == out.len * query.len);
     assert(norms == null or norms.?.len == out.len);
-    const dimensions = query.len;
     const prepared = Query.of(query);
     const ahead = prefetchAhead();
-    for (out, 0..) |*score, row| {
-        const vector = matrix[row * dimensions ..][0..dimensions];
-        const given: ?f32 = if (norms) |n| n[row] else null;
-        const sums = fastSums(1, true, ahead, .{query}, vector);
-        score.* = scoreOf(prepared, sums.dots[0], vector, RowSquares.of(sums.squares), given);
-    }
+    for (out, 0..) |*score, row| score.* = rowScore(prepared, ahead, matrix, norms, row);
+}
+
+/// The score of `row` of `matrix` for one query, in one pass over the row: what `cosine`
+/// writes and what a one-query `cosineTopK` ranks, so that both give a row the same bits.
+inline fn rowScore(query: Query, ahead: bool, matrix: []const f32, norms: ?[]const f32, row: usize) f32 {
+    const dimensions = query.values.len;
+    const vector = matrix[row * dimensions ..][0..dimensions];
+    const given: ?f32 = if (norms) |n| n[row] else null;
+    const sums = fastSums(1, true, ahead, .{query.values}, vector);
+    return scoreOf(query, sums.dots[0], vector, RowSquares.of(sums.squares), given);
 }
 
 /// The rows a top-k batch scores, and the queries it scores them for.
@@ -208,10 +212,7 @@ pub const TopKBatch = struct {
 /// norms).
 pub fn cosineTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, out_score: []f32) void {
     assert(query_norms.len == batch.queryCount());
-    if (query_norms.len == 1) {
-        query_norms[0] = sumOfSquares(batch.queries);
-        return singleTopK(batch, query_norms[0], out_index, out_score);
-    }
+    if (query_norms.len == 1) return singleTopK(batch, out_index, out_score);
     batchTopK(batch, query_norms, out_index, out_score);
 }
 
@@ -294,17 +295,13 @@ noinline fn batchTopK(batch: TopKBatch, query_norms: []f64, out_index: []i32, ou
 /// none of a batch's blocks, tiles and prefetching of the next block, which
 /// one query does not need (it reads each row once in any case) and which
 /// were most of a small call.
-fn singleTopK(batch: TopKBatch, query_squares: f64, out_index: []i32, out_score: []f32) void {
+fn singleTopK(batch: TopKBatch, out_index: []i32, out_score: []f32) void {
     const k = out_index.len;
-    const query = Query{ .values = batch.queries, .squares = query_squares, .norm = @sqrt(query_squares) };
-    const dimensions = batch.dimensions;
+    const query = Query.of(batch.queries);
     const ahead = prefetchAhead();
     var heap = WorstFirstHeap{ .index = out_index, .score = out_score, .len = 0 };
     for (0..batch.rowCount()) |row| {
-        const vector = batch.matrix[row * dimensions ..][0..dimensions];
-        const sums = fastSums(1, true, ahead, .{batch.queries}, vector);
-        const given: ?f32 = if (batch.norms) |n| n[row] else null;
-        const score = scoreOf(query, sums.dots[0], vector, RowSquares.of(sums.squares), given);
+        const score = rowScore(query, ahead, batch.matrix, batch.norms, row);
         const index: i32 = @intCast(batch.first_row + row);
         if (heap.len < k or ranksBefore(score, index, heap.score[0], heap.index[0])) heap.offer(score, index);
     }

@@ -99,15 +99,13 @@ final class Figures {
                     figures.add(new Figure("bandwidth d=" + any.param("dimensions") + " n=" + any.param("rows")
                             + " GB/s", bytes / nanos(any), any.relativeNoise(), Unit.GIGABYTES_PER_SECOND, false));
                 }
-                case "DowncallBenchmark.abs", "DowncallBenchmark.absCritical", "DowncallBenchmark.zigEmpty",
-                        "DowncallBenchmark.zigEmptyScoped", "DowncallBenchmark.zigCosine",
-                        "DowncallBenchmark.zigDecay", "DowncallBenchmark.zigDecayLoop" -> figures.add(new Figure(
-                        "downcall " + any.shortName().substring(any.shortName().indexOf('.') + 1) + " ns"
-                                // Direct Zig calls' inputs side by side are the default; on pages of their own, named.
-                                + ("pages".equals(any.param("layout")) ? " (inputs on pages of their own)" : ""),
-                        nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
                 default -> {
-                    if (any.shortName().startsWith("CallOverheadBenchmark.")) {
+                    if (any.shortName().startsWith("DowncallBenchmark.")) {
+                        // Direct Zig calls' inputs side by side are the default; on pages of their own, named.
+                        String layout = "pages".equals(any.param("layout")) ? " (inputs on pages of their own)" : "";
+                        figures.add(new Figure("downcall " + any.shortName().substring("DowncallBenchmark.".length())
+                                + " ns" + layout, nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
+                    } else if (any.shortName().startsWith("CallOverheadBenchmark.")) {
                         String call = any.shortName().substring("CallOverheadBenchmark.".length());
                         // The call on a confined arena is the smallest call; a shared one is named.
                         String memory = "shared".equals(any.param("memory")) ? " (shared arena)" : "";
