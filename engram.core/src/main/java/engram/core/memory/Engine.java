@@ -613,7 +613,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
                         reached);
             }
         } finally {
-            graph.release();
+            snapshot.release();
         }
         List<Reached> candidates = new ArrayList<>();
         for (Reached r : reached.values()) {
@@ -656,7 +656,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     private static Links.Snapshot holdSnapshot(Space space) {
         while (true) {
             Links.Snapshot snapshot = space.links.snapshot();
-            if (snapshot.graph().acquire()) {
+            if (snapshot.hold()) {
                 return snapshot;
             }
         }

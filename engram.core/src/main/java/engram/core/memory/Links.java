@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import engram.api.CsrGraph;
 
@@ -12,12 +13,80 @@ import engram.api.CsrGraph;
  * The links of one space, between rows. The maps are the truth and change under the space's
  * write lock; recalls read an immutable CSR snapshot ({@link #snapshot()}) that
  * {@link #merge} rebuilds from them, in batches. A recall holds its snapshot from start to
- * end ({@link CsrGraph#acquire()}), and a replaced snapshot is closed, so it is freed when the
- * last recall holding it returns.
+ * end ({@link Snapshot#hold()}), and a replaced snapshot is retired: its graph is closed when
+ * the last recall holding it returns, not before, so a kernel call of that recall never meets
+ * a closed graph (a kernel refuses a closed graph even while another call holds it).
  */
 final class Links implements AutoCloseable {
-    /** A graph recalls read: made at {@code madeNanos} over the first {@code graph.nodeCount()} rows. */
-    record Snapshot(CsrGraph graph, long madeNanos) {
+    /**
+     * A graph recalls read: made at {@code madeNanos} over the first {@code graph.nodeCount()}
+     * rows. Its graph stays open while a recall holds it, even once a newer snapshot replaced it.
+     */
+    static final class Snapshot {
+        /** Bit 30: retired; bits 0..29: the recalls holding the snapshot. */
+        private static final int RETIRED = 1 << 30;
+        private static final int HOLDERS = RETIRED - 1;
+
+        private final CsrGraph graph;
+        private final long madeNanos;
+        private final AtomicInteger state = new AtomicInteger();
+
+        Snapshot(CsrGraph graph, long madeNanos) {
+            this.graph = graph;
+            this.madeNanos = madeNanos;
+        }
+
+        CsrGraph graph() {
+            return graph;
+        }
+
+        long madeNanos() {
+            return madeNanos;
+        }
+
+        /**
+         * Holds the snapshot for one recall, so its graph is not closed under it; pair a
+         * {@code true} result with {@link #release()}.
+         *
+         * @return false if the snapshot is retired: read {@link Links#snapshot()} again
+         */
+        boolean hold() {
+            while (true) {
+                int s = state.get();
+                if ((s & RETIRED) != 0) {
+                    return false;
+                }
+                if ((s & HOLDERS) == HOLDERS) {
+                    throw new IllegalStateException("a links snapshot is held by " + HOLDERS + " recalls at once");
+                }
+                if (state.compareAndSet(s, s + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Ends a hold taken by {@link #hold()}; the last one of a retired snapshot closes its graph. */
+        void release() {
+            if (state.decrementAndGet() == RETIRED) {
+                graph.close();
+            }
+        }
+
+        /** Retires the snapshot: no new holds, and its graph is closed once no recall holds it. */
+        void retire() {
+            while (true) {
+                int s = state.get();
+                if ((s & RETIRED) != 0) {
+                    return;
+                }
+                if (state.compareAndSet(s, s | RETIRED)) {
+                    if (s == 0) {
+                        graph.close();
+                    }
+                    return;
+                }
+            }
+        }
     }
 
     private final Map<Integer, TreeMap<Integer, Float>> out = new HashMap<>();
@@ -89,7 +158,7 @@ final class Links implements AutoCloseable {
 
     /**
      * A new snapshot over {@code rows} rows if links changed since the last one or rows were
-     * added; under the write lock. The old snapshot is closed (freed once no recall holds it).
+     * added; under the write lock. The old snapshot is retired (its graph closed once no recall holds it).
      */
     void merge(int rows) {
         Snapshot old = snapshot;
@@ -120,11 +189,11 @@ final class Links implements AutoCloseable {
         }
         snapshot = new Snapshot(CsrGraph.of(offsets, targets, weights), System.nanoTime());
         pending = 0;
-        old.graph().close();
+        old.retire();
     }
 
     @Override
     public void close() {
-        snapshot.graph().close();
+        snapshot.retire();
     }
 }
