@@ -1,4 +1,4 @@
-//! `zig build bench-calls [-- rounds]`: the native share of the smallest call
+//! `zig build bench-calls [-- rounds [loop|serial|locked]]`: the native share of the smallest call
 //! of each entry point, as `CallOverheadBenchmark` makes it from Java
 //! (ReleaseFast, for the CPU of the machine that runs it): cosine of one row
 //! of d = 1 with its norm given, top-1 of that row, decay of one memory
@@ -10,6 +10,11 @@
 //! runs of this on the same machine means much. `zig build bench-calls -- 15
 //! serial` (x86_64) puts an `lfence` after each call, so that calls do not
 //! overlap: each call's latency rather than the throughput of a loop of them.
+//! `zig build bench-calls -- 15 locked` takes a word with a compare-and-set
+//! before each call and gives it back with a release store after it, as a Java
+//! call takes and gives back its workspace (`AbstractWorkspace.enter`, `exit`):
+//! the locked instruction waits for the previous call's stores, so a call's
+//! dependency chain is paid in full, as it is from the JVM.
 //! The same calls from the JVM are `DowncallBenchmark.zigCosine` and `zigDecay`.
 
 const std = @import("std");
@@ -23,8 +28,8 @@ pub fn main() !void {
     _ = args.next();
     const rounds = if (args.next()) |text| try std.fmt.parseInt(usize, text, 10) else 9;
     if (rounds < 1) return error.NoRounds;
-    const serial = if (args.next()) |text| std.mem.eql(u8, text, "serial") else false;
-    if (serial and @import("builtin").cpu.arch != .x86_64) return error.SerialOnlyOnX86;
+    const mode: Mode = if (args.next()) |text| std.meta.stringToEnum(Mode, text) orelse return error.UnknownMode else .loop;
+    if (mode == .serial and @import("builtin").cpu.arch != .x86_64) return error.SerialOnlyOnX86;
     const stdout = std.io.getStdOut().writer();
 
     var arena: ?*ffi.Arena = null;
@@ -35,20 +40,41 @@ pub fn main() !void {
     c.decay_params.half_life_seconds = 86_400;
     c.spread_params.hop_factors[0] = 0.5;
 
-    try stdout.print("smallest native calls, least of {d} rounds of {d} calls (ns per call){s}\n", .{ rounds, calls_per_round, if (serial) ", each call followed by an lfence" else "" });
+    const how = switch (mode) {
+        .loop => "",
+        .serial => ", each call followed by an lfence",
+        .locked => ", each call between a compare-and-set and a release store, as a Java call's workspace",
+    };
+    try stdout.print("smallest native calls, least of {d} rounds of {d} calls (ns per call){s}\n", .{ rounds, calls_per_round, how });
     inline for (.{ "empty", "cosine", "topk", "decay", "spread" }) |name| {
         var best: f64 = std.math.inf(f64);
         for (0..rounds) |_| {
             var timer = try std.time.Timer.start();
             for (0..calls_per_round) |_| {
+                if (mode == .locked) take();
                 if (@field(Calls, name)(&c) != 0) return error.CallFailed;
-                if (serial) lfence();
+                switch (mode) {
+                    .loop => {},
+                    .serial => lfence(),
+                    .locked => @atomicStore(u32, &workspace_state, 0, .release),
+                }
             }
             const ns: f64 = @floatFromInt(timer.read());
             best = @min(best, ns / calls_per_round);
         }
         try stdout.print("  {s:<7} {d:>7.2}\n", .{ name, best });
     }
+}
+
+/// How a round calls: a plain loop, an `lfence` after each call, or each call between a
+/// compare-and-set and a release store of `workspace_state`.
+const Mode = enum { loop, serial, locked };
+
+/// The word `locked` rounds take before each call, as `AbstractWorkspace.state`.
+var workspace_state: u32 = 0;
+
+fn take() void {
+    if (@cmpxchgStrong(u32, &workspace_state, 0, 1, .seq_cst, .seq_cst) != null) unreachable;
 }
 
 /// Waits until every instruction before it has completed: the next call cannot start while

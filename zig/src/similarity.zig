@@ -502,8 +502,8 @@ inline fn fastSums(
         if (with_squares) wide_squares += foldChains(squares);
     }
     var result: FastSums(query_count) = undefined;
-    inline for (0..query_count) |q| result.dots[q] = treeSum(lanes / 2, wide_dots[q]);
-    result.squares = if (with_squares) treeSum(lanes / 2, wide_squares) else 0;
+    inline for (0..query_count) |q| result.dots[q] = sumOfLanes(lanes / 2, wide_dots[q], whole > 0);
+    result.squares = if (with_squares) sumOfLanes(lanes / 2, wide_squares, whole > 0) else 0;
     // The last values (fewer than a vector), in float64: exact products.
     while (j < dimensions) : (j += 1) {
         const v: f64 = vector[j];
@@ -562,7 +562,7 @@ inline fn pairedSums(comptime query_count: usize, queries: [query_count][]const 
     }
     var dots: [2][query_count]f64 = undefined;
     inline for (0..2) |r| {
-        inline for (0..query_count) |q| dots[r][q] = treeSum(lanes / 2, wide[r][q]);
+        inline for (0..query_count) |q| dots[r][q] = sumOfLanes(lanes / 2, wide[r][q], whole > 0);
         // The last values (fewer than a vector), in float64, as `fastSums` adds them.
         var tail = j;
         while (tail < dimensions) : (tail += 1) {
@@ -593,6 +593,14 @@ fn halfMask(comptime first: i32) @Vector(lanes / 2, i32) {
 }
 
 /// The lanes of `v` added as a tree: halves, then quarters, down to one.
+/// `treeSum(n, v)`, or, when no vector was added to `v` (`added` false), the 0 it would
+/// give without its chain of shuffles and adds: `v` is then all +0.0, whose tree sum is
+/// +0.0, so the result is the same bits. A vector shorter than a register (one memory of
+/// d = 1, say) so waits on its few products only: the smallest call's latency.
+inline fn sumOfLanes(comptime n: usize, v: @Vector(n, f64), added: bool) f64 {
+    return if (added) treeSum(n, v) else 0;
+}
+
 inline fn treeSum(comptime n: usize, v: @Vector(n, f64)) f64 {
     if (n == 1) return v[0];
     const half = n / 2;
@@ -618,7 +626,7 @@ fn sumOfSquares(values: []const f32) f64 {
         const v = widen(values[j..][0..lanes]);
         sums = mulAddF64(v, v, sums);
     }
-    var sum = treeSum(lanes, sums);
+    var sum = sumOfLanes(lanes, sums, values.len >= lanes);
     while (j < values.len) : (j += 1) {
         const v: f64 = values[j];
         sum += v * v;
@@ -634,7 +642,7 @@ fn exactDot(a: []const f32, b: []const f32) f64 {
     while (j + lanes <= a.len) : (j += lanes) {
         sums = mulAddF64(widen(a[j..][0..lanes]), widen(b[j..][0..lanes]), sums);
     }
-    var sum = treeSum(lanes, sums);
+    var sum = sumOfLanes(lanes, sums, a.len >= lanes);
     while (j < a.len) : (j += 1) {
         sum += @as(f64, a[j]) * @as(f64, b[j]);
     }
@@ -795,6 +803,38 @@ test "NaN inputs give NaN scores and touch nothing else" {
     try testing.expect(std.math.isNan(out[0]));
     try testing.expect(std.math.isNan(out[1]));
     try testing.expectEqual(@as(f32, 0), out[2]);
+}
+
+test "a vector shorter than a register scores the bits of its float64 sums taken from +0.0" {
+    // No vector step runs below `lanes` values, so the sums are the float64 products added
+    // one by one to +0.0 (`sumOfLanes`): the same bits as the formula written out here.
+    var prng = std.Random.DefaultPrng.init(0x5eed_0003);
+    const random = prng.random();
+    for (1..lanes) |dimensions| {
+        var values: [2 * lanes]f32 = undefined;
+        fillRandom(random, &values);
+        if (dimensions == 1) values[0] = -0.0; // a product of -0.0 must still give +0.0
+        const query = values[0..dimensions];
+        const row = values[lanes..][0..dimensions];
+        var dot: f64 = 0;
+        var query_squares: f64 = 0;
+        var row_squares: f64 = 0;
+        for (query, row) |a, b| {
+            dot += @as(f64, a) * @as(f64, b);
+            query_squares += @as(f64, a) * @as(f64, a);
+            row_squares += @as(f64, b) * @as(f64, b);
+        }
+        const want = cosineOf(dot, @sqrt(query_squares), @sqrt(row_squares));
+        var out: [1]f32 = undefined;
+        cosine(query, row, null, &out);
+        try testing.expectEqual(@as(u32, @bitCast(want)), @as(u32, @bitCast(out[0])));
+        var index: [1]i32 = undefined;
+        var score: [1]f32 = undefined;
+        var query_norms: [1]f64 = undefined;
+        const batch = TopKBatch{ .queries = query, .dimensions = @intCast(dimensions), .matrix = row, .norms = null, .first_row = 0 };
+        cosineTopK(batch, &query_norms, &index, &score);
+        try testing.expectEqual(@as(u32, @bitCast(want)), @as(u32, @bitCast(score[0])));
+    }
 }
 
 test "every tail length and start offset agrees with the reference" {
