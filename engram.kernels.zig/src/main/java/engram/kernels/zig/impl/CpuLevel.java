@@ -76,10 +76,15 @@ enum CpuLevel {
         return null;
     }
 
-    /** The level named {@code name} ({@code x86_64_v3}, ...), or an exception listing the names. */
+    /**
+     * The level named {@code name} ({@code x86_64_v3}, ...), or an exception listing the names.
+     * Case and the spelling with hyphens ({@code x86-64-v3}, as the psABI levels and this
+     * project's benchmark reports write them) do not matter.
+     */
     static CpuLevel named(String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
         for (CpuLevel level : values()) {
-            if (level.variant.equals(name)) {
+            if (level.variant.equals(wanted)) {
                 return level;
             }
         }

@@ -53,6 +53,9 @@ class ZigKernelsTest {
         NativeKernelLibrary.LoadException unknown = assertThrows(NativeKernelLibrary.LoadException.class,
                 () -> NativeKernelLibrary.choose("avx9000", "Linux", "amd64", avx2));
         assertTrue(unknown.getMessage().contains("x86_64_v3"), unknown.getMessage());
+        assertEquals(CpuLevel.X86_64_V3, NativeKernelLibrary.choose("x86-64-v3", "Linux", "amd64", avx2),
+                "the psABI's spelling names the same level");
+        assertEquals(CpuLevel.X86_64_BASELINE, NativeKernelLibrary.choose(" X86_64_Baseline ", "Linux", "amd64", avx2));
     }
 
     @Test
