@@ -36,10 +36,10 @@ import java.util.Set;
  * folder) and is deleted as soon as the library is mapped. At load, the library's version, instruction set and the layout of every struct the
  * two sides share are checked against this side's, so a drift fails loudly.
  *
- * <p>Each kernel has two handles: a plain one, for off-heap segments, and a critical one that
- * may read heap arrays in place and skips the thread-state transitions. A critical call holds
- * up every safepoint until it returns, so {@link ZigKernels} uses it only for short calls, and
- * then for every short call, on or off the heap ({@link HeapStaging}).
+ * <p>Each kernel has two handles ({@link Downcalls}): a plain one, for off-heap segments, and a
+ * critical one that may read heap arrays in place and skips the thread-state transitions. A
+ * critical call holds up every safepoint until it returns, so {@link ZigKernels} uses it only
+ * for short calls, and then for every short call, on or off the heap ({@link HeapStaging}).
  */
 // This is the one class that binds native code, which is what restricted methods are for;
 // the JVM must run with --enable-native-access (the launcher and the test runs set it).
@@ -97,15 +97,16 @@ final class NativeKernelLibrary implements AutoCloseable {
     final MethodHandle arenaMetrics;
     final MethodHandle arenaTotals;
     final MethodHandle cosine;
-    final MethodHandle cosineHeap;
     final MethodHandle cosineTopK;
-    final MethodHandle cosineTopKHeap;
     final MethodHandle spread;
-    final MethodHandle spreadHeap;
     final MethodHandle decay;
-    final MethodHandle decayHeap;
     final MethodHandle decayGather;
-    final MethodHandle decayGatherHeap;
+    /** The kernels' entry points, for the handles of {@link Downcalls}, which take them first. */
+    final MemorySegment cosineEntry;
+    final MemorySegment cosineTopKEntry;
+    final MemorySegment spreadEntry;
+    final MemorySegment decayEntry;
+    final MemorySegment decayGatherEntry;
     private final Arena arena;
     private final boolean closeable;
 
@@ -136,22 +137,50 @@ final class NativeKernelLibrary implements AutoCloseable {
         this.arenaDestroy = linker.downcallHandle(find(symbols, "engram_arena_destroy"), ARENA_ONE);
         this.arenaMetrics = linker.downcallHandle(find(symbols, "engram_arena_metrics"), ARENA_METRICS_CALL);
         this.arenaTotals = linker.downcallHandle(find(symbols, "engram_arena_totals"), ARENA_ONE);
-        Linker.Option heapAccess = Linker.Option.critical(true);
-        MemorySegment cosineSymbol = kernelEntry(symbols, "engram_cosine");
-        MemorySegment topKSymbol = kernelEntry(symbols, "engram_cosine_topk");
-        MemorySegment spreadSymbol = kernelEntry(symbols, "engram_spread");
-        MemorySegment decaySymbol = kernelEntry(symbols, "engram_decay");
-        MemorySegment gatherSymbol = kernelEntry(symbols, "engram_decay_gather");
-        this.cosine = linker.downcallHandle(cosineSymbol, COSINE);
-        this.cosineHeap = linker.downcallHandle(cosineSymbol, COSINE, heapAccess);
-        this.cosineTopK = linker.downcallHandle(topKSymbol, COSINE_TOPK);
-        this.cosineTopKHeap = linker.downcallHandle(topKSymbol, COSINE_TOPK, heapAccess);
-        this.spread = linker.downcallHandle(spreadSymbol, SPREAD);
-        this.spreadHeap = linker.downcallHandle(spreadSymbol, SPREAD, heapAccess);
-        this.decay = linker.downcallHandle(decaySymbol, DECAY);
-        this.decayHeap = linker.downcallHandle(decaySymbol, DECAY, heapAccess);
-        this.decayGather = linker.downcallHandle(gatherSymbol, DECAY_GATHER);
-        this.decayGatherHeap = linker.downcallHandle(gatherSymbol, DECAY_GATHER, heapAccess);
+        this.cosineEntry = kernelEntry(symbols, "engram_cosine");
+        this.cosineTopKEntry = kernelEntry(symbols, "engram_cosine_topk");
+        this.spreadEntry = kernelEntry(symbols, "engram_spread");
+        this.decayEntry = kernelEntry(symbols, "engram_decay");
+        this.decayGatherEntry = kernelEntry(symbols, "engram_decay_gather");
+        this.cosine = linker.downcallHandle(cosineEntry, COSINE);
+        this.cosineTopK = linker.downcallHandle(cosineTopKEntry, COSINE_TOPK);
+        this.spread = linker.downcallHandle(spreadEntry, SPREAD);
+        this.decay = linker.downcallHandle(decayEntry, DECAY);
+        this.decayGather = linker.downcallHandle(decayGatherEntry, DECAY_GATHER);
+        // Makes the shared handles now, so that a JVM that refuses them refuses this load.
+        Downcalls.COSINE.type();
+    }
+
+    /**
+     * The kernels' handles, made once for every library this JVM loads: each takes the kernel's
+     * entry point first ({@code cosineEntry}, ...) and then the C function's arguments. They
+     * live in static final fields so that the JIT treats them as constants and compiles the
+     * whole downcall into the kernel's call. A handle in an instance field is not a constant:
+     * every call went through its lambda forms ({@code MethodHandle.invokeBasic}, 7 % of the
+     * smallest cosine in a profile), and the bare downcall of {@code DowncallBenchmark}, whose
+     * handles are static, did not. {@code _CRITICAL}: {@link Linker.Option#critical} with heap
+     * access.
+     */
+    static final class Downcalls {
+        static final MethodHandle COSINE = unbound(NativeKernelLibrary.COSINE, false);
+        static final MethodHandle COSINE_CRITICAL = unbound(NativeKernelLibrary.COSINE, true);
+        static final MethodHandle COSINE_TOPK = unbound(NativeKernelLibrary.COSINE_TOPK, false);
+        static final MethodHandle COSINE_TOPK_CRITICAL = unbound(NativeKernelLibrary.COSINE_TOPK, true);
+        static final MethodHandle SPREAD = unbound(NativeKernelLibrary.SPREAD, false);
+        static final MethodHandle SPREAD_CRITICAL = unbound(NativeKernelLibrary.SPREAD, true);
+        static final MethodHandle DECAY = unbound(NativeKernelLibrary.DECAY, false);
+        static final MethodHandle DECAY_CRITICAL = unbound(NativeKernelLibrary.DECAY, true);
+        static final MethodHandle DECAY_GATHER = unbound(NativeKernelLibrary.DECAY_GATHER, false);
+        static final MethodHandle DECAY_GATHER_CRITICAL = unbound(NativeKernelLibrary.DECAY_GATHER, true);
+
+        private Downcalls() {
+        }
+
+        private static MethodHandle unbound(FunctionDescriptor descriptor, boolean critical) {
+            Linker linker = Linker.nativeLinker();
+            return critical ? linker.downcallHandle(descriptor, Linker.Option.critical(true))
+                    : linker.downcallHandle(descriptor);
+        }
     }
 
     /** Every field offset and struct size this side assumes, against what the library reports. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +34,7 @@ import engram.api.SelfTestResult;
 import engram.api.SpreadParams;
 import engram.api.WorkspaceOptions;
 import engram.api.spi.Workspaces;
+import engram.kernels.zig.impl.NativeKernelLibrary.Downcalls;
 
 /**
  * The Zig kernels, called through FFM on the caller's memory with no copy. Every argument is
@@ -249,10 +249,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         int mode = HeapStaging.mode(touched, query, matrix, normsOrNull, out, null);
         ZigWorkspace w = enter(workspace);
         try (HeapStaging s = HeapStaging.forMode(mode)) {
-            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.cosineHeap : library.cosine;
-            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, query), dimensions,
-                    HeapStaging.in(s, matrix), (long) firstRow, (long) rowCount, HeapStaging.in(s, normsOrNull),
-                    HeapStaging.out(s, out));
+            MemorySegment q = HeapStaging.in(s, query);
+            MemorySegment m = HeapStaging.in(s, matrix);
+            MemorySegment n = HeapStaging.in(s, normsOrNull);
+            MemorySegment o = HeapStaging.out(s, out);
+            // Two calls written out, not one of a handle chosen at run time, so each is of a constant.
+            int status = mode == HeapStaging.CRITICAL
+                    ? (int) Downcalls.COSINE_CRITICAL.invokeExact(library.cosineEntry, w.arena, q, dimensions, m,
+                            (long) firstRow, (long) rowCount, n, o)
+                    : (int) Downcalls.COSINE.invokeExact(library.cosineEntry, w.arena, q, dimensions, m,
+                            (long) firstRow, (long) rowCount, n, o);
             check(status, w, "cosine");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
@@ -276,10 +282,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         int mode = HeapStaging.mode(touched, queries, matrix, normsOrNull, outIndex, outScore);
         ZigWorkspace w = enter(workspace);
         try (HeapStaging s = HeapStaging.forMode(mode)) {
-            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.cosineTopKHeap : library.cosineTopK;
-            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, queries), queryCount, dimensions,
-                    HeapStaging.in(s, matrix), (long) firstRow, (long) rowCount, HeapStaging.in(s, normsOrNull), k,
-                    HeapStaging.out(s, outIndex), HeapStaging.out(s, outScore));
+            MemorySegment q = HeapStaging.in(s, queries);
+            MemorySegment m = HeapStaging.in(s, matrix);
+            MemorySegment n = HeapStaging.in(s, normsOrNull);
+            MemorySegment index = HeapStaging.out(s, outIndex);
+            MemorySegment score = HeapStaging.out(s, outScore);
+            int status = mode == HeapStaging.CRITICAL
+                    ? (int) Downcalls.COSINE_TOPK_CRITICAL.invokeExact(library.cosineTopKEntry, w.arena, q,
+                            queryCount, dimensions, m, (long) firstRow, (long) rowCount, n, k, index, score)
+                    : (int) Downcalls.COSINE_TOPK.invokeExact(library.cosineTopKEntry, w.arena, q, queryCount,
+                            dimensions, m, (long) firstRow, (long) rowCount, n, k, index, score);
             check(status, w, "cosineTopK");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
@@ -327,13 +339,23 @@ public final class ZigKernels implements KernelService, AutoCloseable {
                 writeSpreadParams(w.spreadParams, params);
                 w.writtenSpreadParams = params;
             }
-            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.spreadHeap : library.spread;
-            int status = (int) handle.invokeExact(w.arena, graph.nodeCount(), (long) graph.edgeCount(),
-                    graph.offsetsForNativeCall(), graph.targetsForNativeCall(), graph.weightsForNativeCall(),
-                    HeapStaging.in(s, seedNodes),
-                    HeapStaging.in(s, seedActivations), seedCount, w.spreadParamsAddress, outputMode, capacity,
-                    HeapStaging.out(s, outNodes), HeapStaging.out(s, outActivation), HeapStaging.out(s, outFirstHop),
-                    w.reachedCountAddress);
+            int nodes = graph.nodeCount();
+            long edges = graph.edgeCount();
+            MemorySegment offsets = graph.offsetsForNativeCall();
+            MemorySegment targets = graph.targetsForNativeCall();
+            MemorySegment weights = graph.weightsForNativeCall();
+            MemorySegment seeds = HeapStaging.in(s, seedNodes);
+            MemorySegment seedValues = HeapStaging.in(s, seedActivations);
+            MemorySegment toNodes = HeapStaging.out(s, outNodes);
+            MemorySegment toActivation = HeapStaging.out(s, outActivation);
+            MemorySegment toFirstHop = HeapStaging.out(s, outFirstHop);
+            int status = mode == HeapStaging.CRITICAL
+                    ? (int) Downcalls.SPREAD_CRITICAL.invokeExact(library.spreadEntry, w.arena, nodes, edges, offsets,
+                            targets, weights, seeds, seedValues, seedCount, w.spreadParamsAddress, outputMode,
+                            capacity, toNodes, toActivation, toFirstHop, w.reachedCountAddress)
+                    : (int) Downcalls.SPREAD.invokeExact(library.spreadEntry, w.arena, nodes, edges, offsets,
+                            targets, weights, seeds, seedValues, seedCount, w.spreadParamsAddress, outputMode,
+                            capacity, toNodes, toActivation, toFirstHop, w.reachedCountAddress);
             check(status, w, "spread");
             HeapStaging.copyBack(s);
             return w.reachedCount.get(JAVA_INT, 0);
@@ -372,9 +394,15 @@ public final class ZigKernels implements KernelService, AutoCloseable {
                 writeDecayParams(w.decayParams, params);
                 w.writtenDecayParams = params;
             }
-            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayHeap : library.decay;
-            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, strength), HeapStaging.in(s, ageSeconds),
-                    HeapStaging.in(s, accessOrNull), (long) count, w.decayParamsAddress, HeapStaging.out(s, out));
+            MemorySegment st = HeapStaging.in(s, strength);
+            MemorySegment age = HeapStaging.in(s, ageSeconds);
+            MemorySegment access = HeapStaging.in(s, accessOrNull);
+            MemorySegment o = HeapStaging.out(s, out);
+            int status = mode == HeapStaging.CRITICAL
+                    ? (int) Downcalls.DECAY_CRITICAL.invokeExact(library.decayEntry, w.arena, st, age, access,
+                            (long) count, w.decayParamsAddress, o)
+                    : (int) Downcalls.DECAY.invokeExact(library.decayEntry, w.arena, st, age, access, (long) count,
+                            w.decayParamsAddress, o);
             check(status, w, "decay");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
@@ -402,10 +430,16 @@ public final class ZigKernels implements KernelService, AutoCloseable {
                 writeDecayParams(w.decayParams, params);
                 w.writtenDecayParams = params;
             }
-            MethodHandle handle = mode == HeapStaging.CRITICAL ? library.decayGatherHeap : library.decayGather;
-            int status = (int) handle.invokeExact(w.arena, HeapStaging.in(s, indices), (long) count,
-                    (long) memoryCount, HeapStaging.in(s, strength), HeapStaging.in(s, lastAccessSeconds),
-                    HeapStaging.in(s, accessOrNull), nowSeconds, w.decayParamsAddress, HeapStaging.out(s, out));
+            MemorySegment at = HeapStaging.in(s, indices);
+            MemorySegment st = HeapStaging.in(s, strength);
+            MemorySegment last = HeapStaging.in(s, lastAccessSeconds);
+            MemorySegment access = HeapStaging.in(s, accessOrNull);
+            MemorySegment o = HeapStaging.out(s, out);
+            int status = mode == HeapStaging.CRITICAL
+                    ? (int) Downcalls.DECAY_GATHER_CRITICAL.invokeExact(library.decayGatherEntry, w.arena, at,
+                            (long) count, (long) memoryCount, st, last, access, nowSeconds, w.decayParamsAddress, o)
+                    : (int) Downcalls.DECAY_GATHER.invokeExact(library.decayGatherEntry, w.arena, at, (long) count,
+                            (long) memoryCount, st, last, access, nowSeconds, w.decayParamsAddress, o);
             check(status, w, "decayGather");
             HeapStaging.copyBack(s);
         } catch (RuntimeException | Error e) {
