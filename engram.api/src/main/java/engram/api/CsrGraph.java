@@ -3,7 +3,8 @@ package engram.api;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import engram.api.spi.Holds;
 
 /**
  * A directed, weighted graph in compressed sparse row form, validated once when it is made.
@@ -26,9 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last call holding the graph returns, so a graph in use is never freed under a call.
  */
 public final class CsrGraph implements AutoCloseable {
-    private static final int CLOSED = 1 << 30;
-    private static final int HOLDERS = CLOSED - 1;
-
     private final int nodeCount;
     private final int edgeCount;
     private final MemorySegment offsets;
@@ -36,8 +34,8 @@ public final class CsrGraph implements AutoCloseable {
     private final MemorySegment weights;
     private final boolean wrapped;
     private final Runnable onRelease;
-    /** Bit 30: closed; bits 0..29: the calls holding the graph. */
-    private final AtomicInteger state = new AtomicInteger();
+    /** The calls holding the graph, and whether it is closed. */
+    private final Holds holds = new Holds();
     /** The three segments as a native call receives them: see {@link #offsetsForNativeCall()}. */
     private final MemorySegment offsetsForCall;
     private final MemorySegment targetsForCall;
@@ -242,7 +240,7 @@ public final class CsrGraph implements AutoCloseable {
 
     /** Whether the graph takes calls: not closed, and its memory alive. */
     public boolean isOpen() {
-        return (state.get() & CLOSED) == 0 && memoryAlive();
+        return !holds.isClosed() && memoryAlive();
     }
 
     private boolean memoryAlive() {
@@ -256,22 +254,14 @@ public final class CsrGraph implements AutoCloseable {
      * @return false if the graph is closed or its memory is gone
      */
     public boolean acquire() {
-        while (true) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return false;
-            }
-            if ((s & HOLDERS) == HOLDERS) {
-                throw new IllegalStateException("graph " + this + " is held by " + HOLDERS + " calls at once");
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                if (memoryAlive()) {
-                    return true;
-                }
-                release();
-                return false;
-            }
+        if (!holds.hold(this)) {
+            return false;
         }
+        if (memoryAlive()) {
+            return true;
+        }
+        release();
+        return false;
     }
 
     /**
@@ -280,8 +270,7 @@ public final class CsrGraph implements AutoCloseable {
      * another call.
      */
     public void release() {
-        int s = state.decrementAndGet();
-        if (s == CLOSED) {
+        if (holds.release()) {
             freeMemory();
         }
     }
@@ -293,17 +282,8 @@ public final class CsrGraph implements AutoCloseable {
      */
     @Override
     public void close() {
-        while (true) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return;
-            }
-            if (state.compareAndSet(s, s | CLOSED)) {
-                if (s == 0) {
-                    freeMemory();
-                }
-                return;
-            }
+        if (holds.close()) {
+            freeMemory();
         }
     }
 

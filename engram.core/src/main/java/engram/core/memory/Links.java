@@ -5,9 +5,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import engram.api.CsrGraph;
+import engram.api.spi.Holds;
 
 /**
  * The links of one space, between rows. The maps are the truth and change under the space's
@@ -23,13 +23,9 @@ final class Links implements AutoCloseable {
      * rows. Its graph stays open while a recall holds it, even once a newer snapshot replaced it.
      */
     static final class Snapshot {
-        /** Bit 30: retired; bits 0..29: the recalls holding the snapshot. */
-        private static final int RETIRED = 1 << 30;
-        private static final int HOLDERS = RETIRED - 1;
-
         private final CsrGraph graph;
         private final long madeNanos;
-        private final AtomicInteger state = new AtomicInteger();
+        private final Holds holds = new Holds();
 
         Snapshot(CsrGraph graph, long madeNanos) {
             this.graph = graph;
@@ -51,41 +47,26 @@ final class Links implements AutoCloseable {
          * @return false if the snapshot is retired: read {@link Links#snapshot()} again
          */
         boolean hold() {
-            while (true) {
-                int s = state.get();
-                if ((s & RETIRED) != 0) {
-                    return false;
-                }
-                if ((s & HOLDERS) == HOLDERS) {
-                    throw new IllegalStateException("a links snapshot is held by " + HOLDERS + " recalls at once");
-                }
-                if (state.compareAndSet(s, s + 1)) {
-                    return true;
-                }
-            }
+            return holds.hold(this);
         }
 
         /** Ends a hold taken by {@link #hold()}; the last one of a retired snapshot closes its graph. */
         void release() {
-            if (state.decrementAndGet() == RETIRED) {
+            if (holds.release()) {
                 graph.close();
             }
         }
 
         /** Retires the snapshot: no new holds, and its graph is closed once no recall holds it. */
         void retire() {
-            while (true) {
-                int s = state.get();
-                if ((s & RETIRED) != 0) {
-                    return;
-                }
-                if (state.compareAndSet(s, s | RETIRED)) {
-                    if (s == 0) {
-                        graph.close();
-                    }
-                    return;
-                }
+            if (holds.close()) {
+                graph.close();
             }
+        }
+
+        @Override
+        public String toString() {
+            return "links snapshot of " + graph;
         }
     }
 
