@@ -33,8 +33,9 @@ import java.util.Set;
  * bound to an arena rather than to a class loader, so closing the arena unloads it and a
  * bundle update can load a new build at once. The copy goes to the first of a list of folders
  * that can hold and map it (inside OSGi the bundle's data area comes before the temporary
- * folder) and is deleted as soon as the library is mapped. At load, the library's version, instruction set and the layout of every struct the
- * two sides share are checked against this side's, so a drift fails loudly.
+ * folder) and is deleted as soon as the library is mapped. At load, the library's version,
+ * instruction set and the layout of every struct the two sides share are checked against
+ * this side's, so a drift fails loudly.
  *
  * <p>Each kernel has two handles ({@link Downcalls}): a plain one, for off-heap segments, and a
  * critical one that may read heap arrays in place and skips the thread-state transitions. A
@@ -96,11 +97,6 @@ final class NativeKernelLibrary implements AutoCloseable {
     final MethodHandle arenaDestroy;
     final MethodHandle arenaMetrics;
     final MethodHandle arenaTotals;
-    final MethodHandle cosine;
-    final MethodHandle cosineTopK;
-    final MethodHandle spread;
-    final MethodHandle decay;
-    final MethodHandle decayGather;
     /** The kernels' entry points, for the handles of {@link Downcalls}, which take them first. */
     final MemorySegment cosineEntry;
     final MemorySegment cosineTopKEntry;
@@ -142,11 +138,6 @@ final class NativeKernelLibrary implements AutoCloseable {
         this.spreadEntry = kernelEntry(symbols, "engram_spread");
         this.decayEntry = kernelEntry(symbols, "engram_decay");
         this.decayGatherEntry = kernelEntry(symbols, "engram_decay_gather");
-        this.cosine = linker.downcallHandle(cosineEntry, COSINE);
-        this.cosineTopK = linker.downcallHandle(cosineTopKEntry, COSINE_TOPK);
-        this.spread = linker.downcallHandle(spreadEntry, SPREAD);
-        this.decay = linker.downcallHandle(decayEntry, DECAY);
-        this.decayGather = linker.downcallHandle(decayGatherEntry, DECAY_GATHER);
         // Makes the shared handles now, so that a JVM that refuses them refuses this load.
         Downcalls.COSINE.type();
     }
@@ -315,7 +306,8 @@ final class NativeKernelLibrary implements AutoCloseable {
             try (InputStream in = loader.getResourceAsStream(level.resourcePath())) {
                 if (in == null) {
                     throw new LoadException("no native library " + level.resourcePath()
-                            + " is attached; install the fragment engram.kernels.zig." + level.platform.replace('-', '.')
+                            + " is attached; install the fragment engram.kernels.zig."
+                            + level.platform.replace('-', '.')
                             + " (build it with Zig, without -Dzig.skip); outside OSGi put its jar on the class path,"
                             + " or on a module path add --add-modules engram.kernels.zig."
                             + level.platform.replace('-', '.'));

@@ -182,8 +182,8 @@ public final class ZigKernels implements KernelService, AutoCloseable {
         try {
             flags = CpuLevel.cpuFlags(Path.of("/proc/cpuinfo"));
         } catch (IOException e) {
-            throw new NativeKernelLibrary.LoadException("cannot read /proc/cpuinfo to learn the CPU's instruction sets: "
-                    + e.getMessage(), e);
+            throw new NativeKernelLibrary.LoadException("cannot read /proc/cpuinfo to learn the CPU's instruction"
+                    + " sets: " + e.getMessage(), e);
         }
         return NativeKernelLibrary.choose(requestedLevel, System.getProperty("os.name"), System.getProperty("os.arch"),
                 flags);

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import engram.kernels.zig.impl.NativeKernelLibrary.Downcalls;
+
 /**
  * Invalid calls made straight to the library's downcall handles, past the Java checks, with
  * the values {@code zig/src/ffi.zig} re-checks (ABI 2, {@code docs/internal/native-abi.md}):
@@ -192,20 +194,21 @@ final class NativeRechecks implements AutoCloseable {
 
     private int cosine(MemorySegment a, MemorySegment q, int dimensions, MemorySegment m, long firstRow,
             long rowCount, MemorySegment norms, MemorySegment o) throws Throwable {
-        return (int) library.cosine.invokeExact(a, q, dimensions, m, firstRow, rowCount, norms, o);
+        return (int) Downcalls.COSINE.invokeExact(library.cosineEntry, a, q, dimensions, m, firstRow, rowCount, norms,
+                o);
     }
 
     private int topK(MemorySegment a, MemorySegment q, int queryCount, int dimensions, MemorySegment m, long firstRow,
             long rowCount, int k, MemorySegment index, MemorySegment score) throws Throwable {
-        return (int) library.cosineTopK.invokeExact(a, q, queryCount, dimensions, m, firstRow, rowCount,
-                MemorySegment.NULL, k, index, score);
+        return (int) Downcalls.COSINE_TOPK.invokeExact(library.cosineTopKEntry, a, q, queryCount, dimensions, m,
+                firstRow, rowCount, MemorySegment.NULL, k, index, score);
     }
 
     private int spread(int nodeCount, long edgeCount, MemorySegment offsets, MemorySegment targets,
             MemorySegment nodes, MemorySegment activations, MemorySegment params, int mode, int capacity,
             MemorySegment outNodes, MemorySegment activation, MemorySegment count) throws Throwable {
-        return (int) library.spread.invokeExact(arenaHandle, nodeCount, edgeCount, offsets, targets, weights, nodes,
-                activations, 2, params, mode, capacity, outNodes, activation, outHop, count);
+        return (int) Downcalls.SPREAD.invokeExact(library.spreadEntry, arenaHandle, nodeCount, edgeCount, offsets,
+                targets, weights, nodes, activations, 2, params, mode, capacity, outNodes, activation, outHop, count);
     }
 
     private int spread(MemorySegment offsets, MemorySegment targets, MemorySegment nodes, MemorySegment activations)
@@ -216,13 +219,14 @@ final class NativeRechecks implements AutoCloseable {
 
     private int decay(MemorySegment a, MemorySegment s, long count, MemorySegment params, MemorySegment o)
             throws Throwable {
-        return (int) library.decay.invokeExact(a, s, matrix, MemorySegment.NULL, count, params, o);
+        return (int) Downcalls.DECAY.invokeExact(library.decayEntry, a, s, matrix, MemorySegment.NULL, count, params,
+                o);
     }
 
     private int gather(MemorySegment index, long count, long memoryCount, MemorySegment s, MemorySegment last,
             MemorySegment counts, MemorySegment params, MemorySegment o) throws Throwable {
-        return (int) library.decayGather.invokeExact(arenaHandle, index, count, memoryCount, s, last, counts, 1e5,
-                params, o);
+        return (int) Downcalls.DECAY_GATHER.invokeExact(library.decayGatherEntry, arenaHandle, index, count,
+                memoryCount, s, last, counts, 1e5, params, o);
     }
 
     // ---- the categories ------------------------------------------------------------------
@@ -242,15 +246,16 @@ final class NativeRechecks implements AutoCloseable {
                     MemorySegment.NULL, out));
             case 1 -> new NativeCall("engram_cosine_topk" + what, () -> topK(a, query, 2, 8, matrix, 0, 4, 2,
                     outIndex, out));
-            case 2 -> new NativeCall("engram_spread" + what, () -> (int) library.spread.invokeExact(a, NODES, EDGES,
-                    offsets, targets, weights, seedNodes, seedActivations, 2, spreadParams, MODE_DENSE, 0,
-                    MemorySegment.NULL, out, outHop, reachedCount));
-            case 3 -> new NativeCall("engram_spread (sparse)" + what, () -> (int) library.spread.invokeExact(a, NODES,
-                    EDGES, offsets, targets, weights, seedNodes, seedActivations, 2, spreadParams, MODE_SPARSE, 4,
-                    outIndex, out, outHop, reachedCount));
+            case 2 -> new NativeCall("engram_spread" + what, () -> (int) Downcalls.SPREAD.invokeExact(
+                    library.spreadEntry, a, NODES, EDGES, offsets, targets, weights, seedNodes, seedActivations, 2,
+                    spreadParams, MODE_DENSE, 0, MemorySegment.NULL, out, outHop, reachedCount));
+            case 3 -> new NativeCall("engram_spread (sparse)" + what, () -> (int) Downcalls.SPREAD.invokeExact(
+                    library.spreadEntry, a, NODES, EDGES, offsets, targets, weights, seedNodes, seedActivations, 2,
+                    spreadParams, MODE_SPARSE, 4, outIndex, out, outHop, reachedCount));
             case 4 -> new NativeCall("engram_decay" + what, () -> decay(a, query, 16, decayParams, out));
-            default -> new NativeCall("engram_decay_gather" + what, () -> (int) library.decayGather.invokeExact(a,
-                    indices, 8L, (long) MEMORIES, strength, lastAccess, MemorySegment.NULL, 0.0, decayParams, out));
+            default -> new NativeCall("engram_decay_gather" + what, () -> (int) Downcalls.DECAY_GATHER.invokeExact(
+                    library.decayGatherEntry, a, indices, 8L, (long) MEMORIES, strength, lastAccess, MemorySegment.NULL,
+                    0.0, decayParams, out));
         };
     }
 
@@ -271,7 +276,8 @@ final class NativeRechecks implements AutoCloseable {
                 long firstRow = pick(random, 1 + random.nextLong(ROWS_MAX), ROWS_MAX + 1 + random.nextLong(1L << 40),
                         Long.MIN_VALUE, -1L);
                 long rowCount = firstRow > 0 && firstRow <= ROWS_MAX
-                        ? ROWS_MAX - firstRow + 1 + random.nextLong(firstRow) : pick(random, 0L, 1L, 4L, Long.MIN_VALUE);
+                        ? ROWS_MAX - firstRow + 1 + random.nextLong(firstRow)
+                        : pick(random, 0L, 1L, 4L, Long.MIN_VALUE);
                 yield new NativeCall("engram_cosine over " + Long.toUnsignedString(rowCount) + " rows from row "
                         + Long.toUnsignedString(firstRow),
                         () -> cosine(arenaHandle, query, 8, matrix, firstRow, rowCount, MemorySegment.NULL, out));
@@ -631,8 +637,9 @@ final class NativeRechecks implements AutoCloseable {
         }
 
         private int spread(int mode, int capacity, MemorySegment outNodes) throws Throwable {
-            return (int) library.spread.invokeExact(arenaHandle, 3, 2L, chainOffsets, chainTargets, chainWeights, seed,
-                    seedActivation, 1, params, mode, capacity, outNodes, activation, firstHop, count);
+            return (int) Downcalls.SPREAD.invokeExact(library.spreadEntry, arenaHandle, 3, 2L, chainOffsets,
+                    chainTargets, chainWeights, seed, seedActivation, 1, params, mode, capacity, outNodes, activation,
+                    firstHop, count);
         }
 
         List<ValidCall> calls() {
@@ -655,11 +662,12 @@ final class NativeRechecks implements AutoCloseable {
                         same(new int[] {0, 1}, firstHop.asSlice(0, 8));
                         same(new int[] {3}, count);
                     }),
-                    new ValidCall("decay", () -> (int) library.decay.invokeExact(arenaHandle, strengths, ages,
-                            MemorySegment.NULL, 2L, halfLife, decayed), () -> same(new float[] {0.5f, 0.25f},
-                                    decayed)),
-                    new ValidCall("decay_gather", () -> (int) library.decayGather.invokeExact(arenaHandle, gathered,
-                            2L, 2L, strengths, lastAccesses, MemorySegment.NULL, 1e9, halfLife, decayed),
+                    new ValidCall("decay", () -> (int) Downcalls.DECAY.invokeExact(library.decayEntry, arenaHandle,
+                            strengths, ages, MemorySegment.NULL, 2L, halfLife, decayed),
+                            () -> same(new float[] {0.5f, 0.25f}, decayed)),
+                    new ValidCall("decay_gather", () -> (int) Downcalls.DECAY_GATHER.invokeExact(
+                            library.decayGatherEntry, arenaHandle, gathered, 2L, 2L, strengths, lastAccesses,
+                            MemorySegment.NULL, 1e9, halfLife, decayed),
                             () -> same(new float[] {0.125f, 0.125f}, decayed)));
         }
 
