@@ -43,7 +43,7 @@ import engram.api.memory.store.StoredMemory;
  * The memory engine over one {@link KernelService} (in OSGi, the router) and one
  * {@link MemoryStore}: spaces in memory, embeddings in off-heap slabs, links in CSR
  * snapshots merged every {@value #MERGE_EVERY_MILLIS} ms by a background thread (or at
- * {@link #flush}).
+ * {@link #flush}), less often for a space whose merges take long ({@link #MERGE_SHARE_INVERSE}).
  *
  * <p>Every change is written to the store before it is made in memory and before the method
  * returns, so a returned {@code remember}, {@code link} or {@code forget} is as durable as the
@@ -54,6 +54,14 @@ import engram.api.memory.store.StoredMemory;
 public final class Engine implements MemoryEngine, AutoCloseable {
     /** How often the background thread merges new links into the snapshots recalls read. */
     static final long MERGE_EVERY_MILLIS = 50;
+    /**
+     * The background merges of a space hold its lock for at most one part in this many of the
+     * time: after a merge that took d, the next begins 10 d after it began at the earliest. A
+     * merge rebuilds the whole graph, in a time that grows with the number of links, and the
+     * space's writers and the access updates of its recalls wait for it; without this bound a
+     * large graph that gains a link every few milliseconds would keep the lock nearly always.
+     */
+    static final long MERGE_SHARE_INVERSE = 10;
     /** The most activated nodes a spread returns before it is run again with more room. */
     private static final int FIRST_CAPACITY = 4_096;
     /** How late a recall's access update may reach the store. */
@@ -211,9 +219,11 @@ public final class Engine implements MemoryEngine, AutoCloseable {
 
     private void mergeAll() {
         for (Space space : spaces.values()) {
-            if (space.links.pending() > 0 && space.lock.tryLock()) {
+            if (space.links.pending() > 0 && System.nanoTime() - space.nextMergeNanos >= 0 && space.lock.tryLock()) {
+                long start = System.nanoTime();
                 try {
                     space.links.merge(space.slab.rows());
+                    space.nextMergeNanos = start + (System.nanoTime() - start) * MERGE_SHARE_INVERSE;
                 } catch (RuntimeException e) {
                     System.getLogger("engram.core.memory").log(System.Logger.Level.WARNING, "merging the links of"
                             + " space " + space.info.name() + " failed; recalls keep the last graph: " + e);
