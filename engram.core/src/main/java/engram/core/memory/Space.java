@@ -116,10 +116,16 @@ final class Space {
 
     /**
      * Rows that are suppressed or deleted (a deleted row keeps its place in the slab but leaves
-     * the id map): a top-k asks for this many more.
+     * the id map): a top-k asks for this many more. Read without the lock, while a writer may
+     * add rows: the ids are counted before the rows, never after. The slab publishes a row
+     * before its id enters the map and rows are never taken away, so the rows read later are
+     * at least the ids read before, and the count is never negative; read the other way round,
+     * the writer's new memories between the two reads made it so (a recall's top-k then asked
+     * for a negative k).
      */
     int excluded() {
-        return slab.rows() - rowOfId.size() + suppressed;
+        int ids = rowOfId.size();
+        return slab.rows() - ids + suppressed;
     }
 
     /** The row of a live or suppressed memory. */
