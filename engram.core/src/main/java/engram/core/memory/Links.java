@@ -1,5 +1,8 @@
 package engram.core.memory;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -74,6 +77,8 @@ final class Links implements AutoCloseable {
     private final Map<Integer, Set<Integer>> in = new HashMap<>();
     private long count;
     private long pending;
+    /** The rows whose links out changed since the last merge. */
+    private final BitSet dirty = new BitSet();
     private volatile Snapshot snapshot = new Snapshot(CsrGraph.empty(0), System.nanoTime());
 
     Snapshot snapshot() {
@@ -83,6 +88,7 @@ final class Links implements AutoCloseable {
     /** Sets the weight of the link {@code from -> to}. Under the write lock. */
     void put(int from, int to, float weight) {
         Float before = out.computeIfAbsent(from, f -> new TreeMap<>()).put(to, weight);
+        dirty.set(from);
         if (before == null) {
             in.computeIfAbsent(to, t -> new HashSet<>()).add(from);
             count++;
@@ -94,6 +100,7 @@ final class Links implements AutoCloseable {
     void removeAll(int row) {
         TreeMap<Integer, Float> targets = out.remove(row);
         if (targets != null) {
+            dirty.set(row);
             for (int to : targets.keySet()) {
                 Set<Integer> sources = in.get(to);
                 if (sources != null) {
@@ -108,6 +115,7 @@ final class Links implements AutoCloseable {
             for (int from : sources) {
                 TreeMap<Integer, Float> fromTargets = out.get(from);
                 if (fromTargets != null && fromTargets.remove(row) != null) {
+                    dirty.set(from);
                     count--;
                     pending++;
                 }
@@ -139,38 +147,79 @@ final class Links implements AutoCloseable {
 
     /**
      * A new snapshot over {@code rows} rows if links changed since the last one or rows were
-     * added; under the write lock. The old snapshot is retired (its graph closed once no recall holds it).
+     * added; under the write lock. The old snapshot is retired (its graph closed once no recall
+     * holds it). The rows whose links did not change since (all but the {@code dirty} ones) are
+     * copied from the old snapshot's arrays, run by run, rather than read out of their maps:
+     * a few links added to a large graph cost a copy of it, not a walk over every link's boxes.
      */
     void merge(int rows) {
         Snapshot old = snapshot;
-        if (pending == 0 && old.graph().nodeCount() == rows) {
+        CsrGraph before = old.graph();
+        if (pending == 0 && before.nodeCount() == rows) {
             return;
         }
-        int[] offsets = new int[rows + 1];
-        int edges = 0;
-        for (int u = 0; u < rows; u++) {
-            TreeMap<Integer, Float> targets = out.get(u);
-            offsets[u] = edges;
-            edges += targets == null ? 0 : targets.size();
+        if (!old.hold()) {
+            throw new IllegalStateException("the links are closed; a closed space merges nothing");
         }
-        offsets[rows] = edges;
-        int[] targets = new int[edges];
-        float[] weights = new float[edges];
-        for (int u = 0; u < rows; u++) {
-            TreeMap<Integer, Float> row = out.get(u);
-            if (row == null) {
-                continue;
+        int[] offsets = new int[rows + 1];
+        int[] targets;
+        float[] weights;
+        try {
+            int reusable = Math.min(before.nodeCount(), rows);
+            int[] oldOffsets = before.offsets().asSlice(0, ((long) before.nodeCount() + 1) * Integer.BYTES)
+                    .toArray(ValueLayout.JAVA_INT);
+            int edges = 0;
+            for (int u = 0; u < rows; u++) {
+                offsets[u] = edges;
+                if (u < reusable && !dirty.get(u)) {
+                    edges += oldOffsets[u + 1] - oldOffsets[u];
+                } else {
+                    TreeMap<Integer, Float> row = out.get(u);
+                    edges += row == null ? 0 : row.size();
+                }
             }
-            int j = offsets[u];
-            for (Map.Entry<Integer, Float> edge : row.entrySet()) {
-                targets[j] = edge.getKey();
-                weights[j] = edge.getValue();
-                j++;
+            offsets[rows] = edges;
+            targets = new int[edges];
+            weights = new float[edges];
+            int runStart = -1;
+            for (int u = 0; u <= rows; u++) {
+                boolean clean = u < reusable && !dirty.get(u);
+                if (clean && runStart < 0) {
+                    runStart = u;
+                } else if (!clean && runStart >= 0) {
+                    copyRun(before, oldOffsets, runStart, u, offsets[runStart], targets, weights);
+                    runStart = -1;
+                }
+                if (u == rows || clean) {
+                    continue;
+                }
+                TreeMap<Integer, Float> row = out.get(u);
+                if (row == null) {
+                    continue;
+                }
+                int j = offsets[u];
+                for (Map.Entry<Integer, Float> edge : row.entrySet()) {
+                    targets[j] = edge.getKey();
+                    weights[j] = edge.getValue();
+                    j++;
+                }
             }
+        } finally {
+            old.release();
         }
         snapshot = new Snapshot(CsrGraph.of(offsets, targets, weights), System.nanoTime());
         pending = 0;
+        dirty.clear();
         old.retire();
+    }
+
+    /** Copies the links of the old graph's rows {@code from..to-1} to the new arrays at {@code at}. */
+    private static void copyRun(CsrGraph before, int[] oldOffsets, int from, int to, int at, int[] targets,
+            float[] weights) {
+        int first = oldOffsets[from];
+        int count = oldOffsets[to] - first;
+        MemorySegment.copy(before.targets(), ValueLayout.JAVA_INT, (long) first * Integer.BYTES, targets, at, count);
+        MemorySegment.copy(before.weights(), ValueLayout.JAVA_FLOAT, (long) first * Float.BYTES, weights, at, count);
     }
 
     @Override

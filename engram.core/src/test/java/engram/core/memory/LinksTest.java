@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import engram.api.CsrGraph;
 import engram.api.KernelLookup;
 import engram.api.KernelService;
 import engram.api.SpreadParams;
@@ -45,6 +50,60 @@ class LinksTest {
         assertTrue(current.graph().isOpen(), "the current snapshot is not retired");
         links.close();
         assertFalse(current.graph().isOpen(), "closing the links closes an unheld snapshot at once");
+    }
+
+    @Test
+    void everyMergeGivesTheGraphOfAllTheLinksAsIfBuiltAfresh() {
+        // Random puts (new links and new weights of old ones) and removals of a row's links,
+        // merges between them over a growing number of rows: each snapshot must hold, row by
+        // row and in target order, exactly the links there are, whatever rows it copied.
+        Random random = new Random(11);
+        Links links = new Links();
+        Map<Integer, TreeMap<Integer, Float>> model = new TreeMap<>();
+        int rows = 4;
+        for (int step = 0; step < 3_000; step++) {
+            int what = random.nextInt(10);
+            if (what < 6) {
+                int from = random.nextInt(rows);
+                int to = random.nextInt(rows);
+                float weight = random.nextInt(8) / 8f;
+                links.put(from, to, weight);
+                model.computeIfAbsent(from, f -> new TreeMap<>()).put(to, weight);
+            } else if (what < 7) {
+                int row = random.nextInt(rows);
+                links.removeAll(row);
+                model.remove(row);
+                model.values().forEach(targets -> targets.remove(row));
+            } else if (what < 8) {
+                rows += random.nextInt(3);
+            } else {
+                links.merge(rows);
+                assertSnapshotIs(model, rows, links.snapshot().graph());
+                assertEquals(model.values().stream().mapToLong(TreeMap::size).sum(), links.count());
+            }
+        }
+        links.merge(rows + 1);
+        assertSnapshotIs(model, rows + 1, links.snapshot().graph());
+        links.close();
+    }
+
+    private static void assertSnapshotIs(Map<Integer, TreeMap<Integer, Float>> model, int rows, CsrGraph graph) {
+        assertEquals(rows, graph.nodeCount());
+        int[] offsets = graph.offsets().toArray(ValueLayout.JAVA_INT);
+        int[] targets = graph.targets().toArray(ValueLayout.JAVA_INT);
+        float[] weights = graph.weights().toArray(ValueLayout.JAVA_FLOAT);
+        assertEquals(0, offsets[0]);
+        for (int u = 0; u < rows; u++) {
+            TreeMap<Integer, Float> want = model.getOrDefault(u, new TreeMap<>());
+            assertEquals(want.size(), offsets[u + 1] - offsets[u], "the links out of row " + u);
+            int j = offsets[u];
+            for (Map.Entry<Integer, Float> link : want.entrySet()) {
+                assertEquals(link.getKey(), targets[j], "row " + u + ", link " + (j - offsets[u]));
+                assertEquals(link.getValue(), weights[j], "row " + u + " -> " + link.getKey());
+                j++;
+            }
+        }
+        assertEquals(targets.length, offsets[rows]);
     }
 
     private int spread(Links.Snapshot snapshot) {
