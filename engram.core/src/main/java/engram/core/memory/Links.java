@@ -159,7 +159,8 @@ final class Links implements AutoCloseable {
             return;
         }
         if (!old.hold()) {
-            throw new IllegalStateException("the links are closed; a closed space merges nothing");
+            // Closed (the space was dropped): no recall reads a new snapshot, which would only leak.
+            return;
         }
         int[] offsets = new int[rows + 1];
         int[] targets;

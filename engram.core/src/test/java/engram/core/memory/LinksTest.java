@@ -3,6 +3,7 @@ package engram.core.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -50,6 +51,9 @@ class LinksTest {
         assertTrue(current.graph().isOpen(), "the current snapshot is not retired");
         links.close();
         assertFalse(current.graph().isOpen(), "closing the links closes an unheld snapshot at once");
+        links.put(0, 2, 0.5f);
+        links.merge(4);
+        assertSame(current, links.snapshot(), "closed links make no new snapshot, which nothing would free");
     }
 
     @Test
