@@ -807,7 +807,7 @@ test "NaN inputs give NaN scores and touch nothing else" {
 
 test "a vector shorter than a register scores the bits of its float64 sums taken from +0.0" {
     // No vector step runs below `lanes` values, so the sums are the float64 products added
-    // one by one to +0.0 (`sumOfLanes`): the same bits as the formula written out here.
+    // one by one to +0.0 (`sumOfLanes`): the same bits as the contract's formula term by term.
     var prng = std.Random.DefaultPrng.init(0x5eed_0003);
     const random = prng.random();
     for (1..lanes) |dimensions| {
@@ -816,15 +816,7 @@ test "a vector shorter than a register scores the bits of its float64 sums taken
         if (dimensions == 1) values[0] = -0.0; // a product of -0.0 must still give +0.0
         const query = values[0..dimensions];
         const row = values[lanes..][0..dimensions];
-        var dot: f64 = 0;
-        var query_squares: f64 = 0;
-        var row_squares: f64 = 0;
-        for (query, row) |a, b| {
-            dot += @as(f64, a) * @as(f64, b);
-            query_squares += @as(f64, a) * @as(f64, a);
-            row_squares += @as(f64, b) * @as(f64, b);
-        }
-        const want = cosineOf(dot, @sqrt(query_squares), @sqrt(row_squares));
+        const want = referenceCosine(query, row, null);
         var out: [1]f32 = undefined;
         cosine(query, row, null, &out);
         try testing.expectEqual(@as(u32, @bitCast(want)), @as(u32, @bitCast(out[0])));

@@ -60,6 +60,11 @@ final class Links implements AutoCloseable {
             }
         }
 
+        /** Whether {@link #retire()} was called. */
+        boolean isRetired() {
+            return holds.isClosed();
+        }
+
         /** Retires the snapshot: no new holds, and its graph is closed once no recall holds it. */
         void retire() {
             if (holds.close()) {
@@ -158,55 +163,51 @@ final class Links implements AutoCloseable {
         if (pending == 0 && before.nodeCount() == rows) {
             return;
         }
-        if (!old.hold()) {
+        if (old.isRetired()) {
             // Closed (the space was dropped): no recall reads a new snapshot, which would only leak.
+            // Only merge and close retire a snapshot, both under the write lock, so the old one's
+            // arrays stay open while this reads them.
             return;
         }
         int[] offsets = new int[rows + 1];
-        int[] targets;
-        float[] weights;
-        try {
-            int reusable = Math.min(before.nodeCount(), rows);
-            int[] oldOffsets = before.offsets().asSlice(0, ((long) before.nodeCount() + 1) * Integer.BYTES)
-                    .toArray(ValueLayout.JAVA_INT);
-            int edges = 0;
-            for (int u = 0; u < rows; u++) {
-                offsets[u] = edges;
-                if (u < reusable && !dirty.get(u)) {
-                    edges += oldOffsets[u + 1] - oldOffsets[u];
-                } else {
-                    TreeMap<Integer, Float> row = out.get(u);
-                    edges += row == null ? 0 : row.size();
-                }
-            }
-            offsets[rows] = edges;
-            targets = new int[edges];
-            weights = new float[edges];
-            int runStart = -1;
-            for (int u = 0; u <= rows; u++) {
-                boolean clean = u < reusable && !dirty.get(u);
-                if (clean && runStart < 0) {
-                    runStart = u;
-                } else if (!clean && runStart >= 0) {
-                    copyRun(before, oldOffsets, runStart, u, offsets[runStart], targets, weights);
-                    runStart = -1;
-                }
-                if (u == rows || clean) {
-                    continue;
-                }
+        int reusable = Math.min(before.nodeCount(), rows);
+        int[] oldOffsets = before.offsets().asSlice(0, ((long) before.nodeCount() + 1) * Integer.BYTES)
+                .toArray(ValueLayout.JAVA_INT);
+        int edges = 0;
+        for (int u = 0; u < rows; u++) {
+            offsets[u] = edges;
+            if (u < reusable && !dirty.get(u)) {
+                edges += oldOffsets[u + 1] - oldOffsets[u];
+            } else {
                 TreeMap<Integer, Float> row = out.get(u);
-                if (row == null) {
-                    continue;
-                }
-                int j = offsets[u];
-                for (Map.Entry<Integer, Float> edge : row.entrySet()) {
-                    targets[j] = edge.getKey();
-                    weights[j] = edge.getValue();
-                    j++;
-                }
+                edges += row == null ? 0 : row.size();
             }
-        } finally {
-            old.release();
+        }
+        offsets[rows] = edges;
+        int[] targets = new int[edges];
+        float[] weights = new float[edges];
+        int runStart = -1;
+        for (int u = 0; u <= rows; u++) {
+            boolean clean = u < reusable && !dirty.get(u);
+            if (clean && runStart < 0) {
+                runStart = u;
+            } else if (!clean && runStart >= 0) {
+                copyRun(before, oldOffsets, runStart, u, offsets[runStart], targets, weights);
+                runStart = -1;
+            }
+            if (u == rows || clean) {
+                continue;
+            }
+            TreeMap<Integer, Float> row = out.get(u);
+            if (row == null) {
+                continue;
+            }
+            int j = offsets[u];
+            for (Map.Entry<Integer, Float> edge : row.entrySet()) {
+                targets[j] = edge.getKey();
+                weights[j] = edge.getValue();
+                j++;
+            }
         }
         snapshot = new Snapshot(CsrGraph.of(offsets, targets, weights), System.nanoTime());
         pending = 0;
