@@ -53,6 +53,9 @@ import engram.api.SpreadParams;
 // Per thread, so that the confined arena made in setup belongs to the thread that calls.
 @State(Scope.Thread)
 public class CallOverheadBenchmark {
+    /** The spread's parameters: depth 1, each node firing once. */
+    static final SpreadParams SPREAD_PARAMS = SpreadParams.exponential(1, 0.5, 0.01);
+
     @Param({"reference", "java", "zig"})
     String kernel;
 
@@ -101,7 +104,7 @@ public class CallOverheadBenchmark {
         count.setAtIndex(ValueLayout.JAVA_INT, 0, 1);
         decayParams = DecayParams.of(new DecayCurve.Exponential());
         graph = CsrGraph.of(new int[] {0, 0}, new int[0], new float[0]);
-        spreadParams = SpreadParams.exponential(1, 0.5, 0.01);
+        spreadParams = SPREAD_PARAMS;
         seed = Verify.ints(arena, 1);
         seed.setAtIndex(ValueLayout.JAVA_INT, 0, 0);
         seedActivation = Verify.floats(arena, 1);

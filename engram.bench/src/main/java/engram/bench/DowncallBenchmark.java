@@ -29,6 +29,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import engram.api.SpreadParams;
+
 /**
  * A bare FFM downcall: libc's {@code abs(int)} (found by {@code Linker.nativeLinker().defaultLookup()},
  * an int in, an int back, a few instructions and no system call: {@code getpid()}, which glibc
@@ -38,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (no thread-state transition). The floor under the Zig kernel's smallest call
  * ({@link CallOverheadBenchmark}).
  *
- * <p>{@code zigCosine} and {@code zigDecay} are the smallest cosine and decay of
- * {@link CallOverheadBenchmark} as one critical downcall straight into the library the Zig
+ * <p>{@code zigCosine}, {@code zigCosineTopK}, {@code zigDecay} and {@code zigSpread} are the
+ * smallest calls of {@link CallOverheadBenchmark} as one critical downcall straight into the library the Zig
  * kernel loads (a copy of the same resource, found by the level the kernel reports), on an
  * arena of the library's own, with the inputs as bare addresses: no argument check, no
  * workspace, no acquire of an arena. So a Zig call's time splits into what the library and the
@@ -86,9 +88,12 @@ public class DowncallBenchmark {
     private static final class Zig {
         static final MethodHandle COSINE;
         static final MethodHandle COSINE_SCOPED;
+        static final MethodHandle COSINE_TOPK;
         static final MethodHandle DECAY;
+        static final MethodHandle SPREAD;
         static final MemorySegment ARENA;
         static final MemorySegment DECAY_PARAMS;
+        static final MemorySegment SPREAD_PARAMS;
 
         static {
             Arena memory = Arena.ofShared();
@@ -99,6 +104,15 @@ public class DowncallBenchmark {
                     ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
             COSINE = downcall(lookup, "engram_cosine", cosine, critical);
             COSINE_SCOPED = scopedDowncall(lookup, "engram_cosine", cosine, critical);
+            COSINE_TOPK = downcall(lookup, "engram_cosine_topk", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), critical);
+            SPREAD = downcall(lookup, "engram_spread", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS), critical);
             DECAY = downcall(lookup, "engram_decay", FunctionDescriptor.of(
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
                     ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS), critical);
@@ -119,6 +133,15 @@ public class DowncallBenchmark {
             MemorySegment params = memory.allocate(80, 8).fill((byte) 0);
             params.set(ValueLayout.JAVA_DOUBLE, 16, 86_400.0);
             DECAY_PARAMS = bare(params);
+            // CallOverheadBenchmark's spread: depth 1, each node firing once, its threshold and
+            // hop factor; the other 31 factors 0 (ffi.zig's SpreadParams).
+            SpreadParams spread = CallOverheadBenchmark.SPREAD_PARAMS;
+            MemorySegment block = memory.allocate(16 + 4L * SpreadParams.MAX_DEPTH, 8).fill((byte) 0);
+            block.set(ValueLayout.JAVA_INT, 0, spread.maxDepth());
+            block.set(ValueLayout.JAVA_INT, 4, spread.refractoryHops());
+            block.set(ValueLayout.JAVA_FLOAT, 8, spread.threshold());
+            block.setAtIndex(ValueLayout.JAVA_FLOAT, 4, spread.hopFactor(1));
+            SPREAD_PARAMS = bare(block);
         }
 
         /** To the function's bare address, as the Zig kernel's handles are: the downcall acquires no scope for it. */
@@ -188,7 +211,15 @@ public class DowncallBenchmark {
         MemorySegment age;
         MemorySegment count;
         MemorySegment out;
+        MemorySegment index;
+        MemorySegment offsets;
+        MemorySegment seedNode;
+        MemorySegment seedActivation;
+        MemorySegment firstHop;
+        MemorySegment reached;
         private MemorySegment outSegment;
+        private MemorySegment indexSegment;
+        private MemorySegment reachedSegment;
 
         /** Places the inputs, then checks both direct calls' results once, as the other benchmarks check theirs. */
         @Setup
@@ -206,6 +237,15 @@ public class DowncallBenchmark {
             count = Zig.bare(value(0));
             outSegment = value(0);
             out = Zig.bare(outSegment);
+            indexSegment = value(-1);
+            index = Zig.bare(indexSegment);
+            // A graph of one node and no edge: offsets {0, 0}; its targets and weights are never read.
+            offsets = Zig.bare(values(2, 0));
+            seedNode = Zig.bare(value(0));
+            seedActivation = Zig.bare(value(Float.floatToRawIntBits(0.9f)));
+            firstHop = Zig.bare(value(-1));
+            reachedSegment = value(0);
+            reached = Zig.bare(reachedSegment);
             if ((int) Zig.COSINE.invokeExact(Zig.ARENA, query, 1, row, 0L, 1L, norm, out) != 0
                     || outSegment.get(ValueLayout.JAVA_FLOAT, 0) != -1f) {
                 throw new IllegalStateException("engram_cosine did not score -1 for 0.5 against -0.25 of norm 0.25");
@@ -217,14 +257,36 @@ public class DowncallBenchmark {
                 throw new IllegalStateException("engram_decay gave " + got + " (status " + status + ") for an hour on"
                         + " a half-life of a day, not " + expected);
             }
+            checkTopKAndSpread();
+        }
+
+        private void checkTopKAndSpread() throws Throwable {
+            if ((int) Zig.COSINE_TOPK.invokeExact(Zig.ARENA, query, 1, 1, row, 0L, 1L, norm, 1, index, out) != 0
+                    || indexSegment.get(ValueLayout.JAVA_INT, 0) != 0 || outSegment.get(ValueLayout.JAVA_FLOAT, 0) != -1f) {
+                throw new IllegalStateException("engram_cosine_topk did not rank row 0 first at -1");
+            }
+            int status = (int) Zig.SPREAD.invokeExact(Zig.ARENA, 1, 0L, offsets, offsets, offsets, seedNode,
+                    seedActivation, 1, Zig.SPREAD_PARAMS, 0, 0, MemorySegment.NULL, out, firstHop, reached);
+            if (status != 0 || reachedSegment.get(ValueLayout.JAVA_INT, 0) != 1
+                    || outSegment.get(ValueLayout.JAVA_FLOAT, 0) != 0.9f) {
+                throw new IllegalStateException("engram_spread (status " + status + ") did not leave the one seed at"
+                        + " 0.9, alone");
+            }
         }
 
         /** Four bytes holding {@code bits}, placed as {@code layout} says. */
         private MemorySegment value(int bits) {
-            MemorySegment segment = layout.equals("adjacent") ? memory.allocate(ValueLayout.JAVA_INT)
-                    : block.asSlice(next * (4096L + 64), Integer.BYTES);
+            return values(1, bits);
+        }
+
+        /** {@code count} ints each holding {@code bits}, side by side, placed as {@code layout} says. */
+        private MemorySegment values(int count, int bits) {
+            MemorySegment segment = layout.equals("adjacent") ? memory.allocate(ValueLayout.JAVA_INT, count)
+                    : block.asSlice(next * (4096L + 64), (long) Integer.BYTES * count);
             next++;
-            segment.set(ValueLayout.JAVA_INT, 0, bits);
+            for (int i = 0; i < count; i++) {
+                segment.setAtIndex(ValueLayout.JAVA_INT, i, bits);
+            }
             return segment;
         }
 
@@ -249,6 +311,19 @@ public class DowncallBenchmark {
     @Benchmark
     public int zigCosine(ZigInputs in) throws Throwable {
         return (int) Zig.COSINE.invokeExact(Zig.ARENA, in.query, 1, in.row, 0L, 1L, in.norm, in.out);
+    }
+
+    @Benchmark
+    public int zigCosineTopK(ZigInputs in) throws Throwable {
+        return (int) Zig.COSINE_TOPK.invokeExact(Zig.ARENA, in.query, 1, 1, in.row, 0L, 1L, in.norm, 1, in.index,
+                in.out);
+    }
+
+    /** The spread of depth 1 from one seed on a graph of one node and no edge; the graph's lists are its offsets. */
+    @Benchmark
+    public int zigSpread(ZigInputs in) throws Throwable {
+        return (int) Zig.SPREAD.invokeExact(Zig.ARENA, 1, 0L, in.offsets, in.offsets, in.offsets, in.seedNode,
+                in.seedActivation, 1, Zig.SPREAD_PARAMS, 0, 0, MemorySegment.NULL, in.out, in.firstHop, in.reached);
     }
 
     @Benchmark

@@ -105,6 +105,9 @@ final class Figures {
                         String layout = "pages".equals(any.param("layout")) ? " (inputs on pages of their own)" : "";
                         figures.add(new Figure("downcall " + any.shortName().substring("DowncallBenchmark.".length())
                                 + " ns" + layout, nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
+                    } else if (any.shortName().startsWith("GuardBenchmark.")) {
+                        figures.add(new Figure("guard " + any.shortName().substring("GuardBenchmark.".length())
+                                + " ns", nanos(any), any.relativeNoise(), Unit.NANOSECONDS, false));
                     } else if (any.shortName().startsWith("CallOverheadBenchmark.")) {
                         String call = any.shortName().substring("CallOverheadBenchmark.".length());
                         // The call on a confined arena is the smallest call; a shared one is named.

@@ -84,6 +84,15 @@ class JmhResultsTest {
     }
 
     @Test
+    void eachGuardIsAFigure() {
+        Synthetic s = new Synthetic().add("GuardBenchmark.workspace", Map.of(), "ns/op", 14, 0.02)
+                .add("DowncallBenchmark.zigSpread", Synthetic.params("layout", "pages"), "ns/op", 130, 0.02);
+        Map<String, Figure> figures = Figures.of(s.results());
+        assertEquals(14, figures.get("guard workspace ns").value(), 0.1);
+        assertEquals(130, figures.get("downcall zigSpread ns (inputs on pages of their own)").value(), 1);
+    }
+
+    @Test
     void oneIterationOfOneForkHasUnknownNoise() {
         String json = """
                 [{"benchmark": "engram.bench.SpreadingBenchmark.spread", "mode": "avgt",
