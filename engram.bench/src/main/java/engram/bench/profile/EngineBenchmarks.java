@@ -40,7 +40,9 @@ import engram.store.sqlite.SqliteStore;
  *     thread and on 4, and the p50 of a recall against the p50 of its own kernel calls
  *     (similarity, spreading and decay, timed inside the recall);
  * <li>memory: heap and off-heap bytes per memory and per link while ingesting, and in all of the
- *     loaded engine.
+ *     loaded engine;
+ * <li>links at the contract's graph size, 1,000,000 memories and 16,000,000 links without a
+ *     store: the rate, the bytes per link, and how long a merge holds the space's lock.
  * </ul>
  *
  * Usage: {@code engram.bench/engine [KERNEL]} (default: the best kernel, zig if it loads).
@@ -71,6 +73,74 @@ public final class EngineBenchmarks {
             } finally {
                 deleteTree(dir);
             }
+        }
+        linksAtScale(kernel, 1_000_000, 16_000_000);
+    }
+
+    /**
+     * Links at the contract's graph size, on an engine without a store: {@code memories}
+     * memories of d = 8 (their embeddings are not what is measured here) and {@code links}
+     * random links through {@code linkAll}, 100,000 a call. Prints the rate, the heap the links
+     * take, the merge that {@code flush} makes after the last batch (the background thread has
+     * merged earlier batches meanwhile), and the merge after one new link (the median of five):
+     * what a writer waits for at most when a merge holds the space's lock.
+     */
+    private static void linksAtScale(KernelService kernel, int memories, int links) {
+        System.out.printf(Locale.ROOT, "%n%,d memories (d = 8, no store), %,d links%n", memories, links);
+        SplittableRandom random = new SplittableRandom(links);
+        long[] ids = new long[memories];
+        try (Engine engine = new Engine(kernel)) {
+            engine.createSpace("links", 8);
+            List<NewMemory> batch = new ArrayList<>(10_000);
+            for (int i = 0; i < memories; i++) {
+                float[] embedding = new float[8];
+                for (int j = 0; j < embedding.length; j++) {
+                    embedding[j] = (float) random.nextGaussian();
+                }
+                batch.add(new NewMemory(embedding, "m" + i, 1f, NOW, Map.of()));
+                if (batch.size() == 10_000) {
+                    System.arraycopy(engine.rememberAll("links", batch), 0, ids, i + 1 - batch.size(), batch.size());
+                    batch.clear();
+                }
+            }
+            engine.flush("links");
+            long heapMemories = usedHeap();
+            long start = System.nanoTime();
+            List<Link> linkBatch = new ArrayList<>(100_000);
+            for (int i = 0; i < links; i++) {
+                linkBatch.add(new Link(ids[random.nextInt(memories)], ids[random.nextInt(memories)],
+                        (float) random.nextDouble()));
+                if (linkBatch.size() == 100_000) {
+                    engine.linkAll("links", linkBatch);
+                    linkBatch.clear();
+                    if ((i + 1) % 4_000_000 == 0) {
+                        System.out.printf(Locale.ROOT, "  linked %,d of %,d%n", i + 1, links);
+                    }
+                }
+            }
+            engine.linkAll("links", linkBatch);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            engine.flush("links");
+            double lastMerge = (System.nanoTime() - start) / 1e6;
+            linkBatch = null;
+            long heapLinks = usedHeap();
+            SpaceStats stats = engine.stats("links");
+            double[] oneLink = new double[5];
+            for (int i = 0; i < oneLink.length; i++) {
+                engine.link("links", ids[random.nextInt(memories)], ids[random.nextInt(memories)], 0.5f);
+                start = System.nanoTime();
+                engine.flush("links");
+                oneLink[i] = (System.nanoTime() - start) / 1e6;
+            }
+            Arrays.sort(oneLink);
+            System.out.printf(Locale.ROOT, "  links: %,.0f links/s (linkAll, 100,000 a call); bytes per link: %.0f (%.0f B"
+                    + " on the heap, %.0f B off-heap graph)%n", links / seconds,
+                    (heapLinks - heapMemories + stats.graphBytes()) / (double) links,
+                    (heapLinks - heapMemories) / (double) links, stats.graphBytes() / (double) links);
+            System.out.printf(Locale.ROOT, "  merge: %.0f ms after the last batch; %.0f ms after one new link (median"
+                    + " of %d, %.0f to %.0f ms)%n", lastMerge, oneLink[oneLink.length / 2], oneLink.length, oneLink[0],
+                    oneLink[oneLink.length - 1]);
         }
     }
 
@@ -194,7 +264,7 @@ public final class EngineBenchmarks {
             long heap = usedHeap() - heapBefore;
             SpaceStats stats = engine.stats("bench");
             double embedding = DIMENSIONS * (double) Float.BYTES;
-            System.out.printf(Locale.ROOT, "  memory: %,d B on the heap (rows, ids, contents, the link maps), %,d B"
+            System.out.printf(Locale.ROOT, "  memory: %,d B on the heap (rows, ids, contents, the links), %,d B"
                     + " off-heap embeddings and norms, %,d B off-heap graph: %.0f B per memory, links included (the"
                     + " embedding itself: %.0f B; target 1.25 x that + 64 = %.0f B); off-heap embeddings %.0f B per"
                     + " memory%n", heap, stats.embeddingBytes(), stats.graphBytes(),

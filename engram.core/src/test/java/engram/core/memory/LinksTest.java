@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -58,32 +60,62 @@ class LinksTest {
 
     @Test
     void everyMergeGivesTheGraphOfAllTheLinksAsIfBuiltAfresh() {
-        // Random puts (new links and new weights of old ones) and removals of a row's links,
-        // merges between them over a growing number of rows: each snapshot must hold, row by
-        // row and in target order, exactly the links there are, whatever rows it copied.
-        Random random = new Random(11);
+        checkAgainstModel(new Random(11), 4, 3_000, 0);
+    }
+
+    @Test
+    void hubsWithIndexedRowsGiveTheSameGraphs() {
+        // Half the puts touch row 0 or row 1, as source or target: their rows pass the size at
+        // which a row builds its hash index, grow past it, and lose links to removals.
+        Random random = new Random(23);
+        for (int round = 0; round < 4; round++) {
+            checkAgainstModel(random, 200, 6_000, 0.5);
+        }
+    }
+
+    /**
+     * Random puts (new links and new weights of old ones), removals of a row's links and merges
+     * between them over a growing number of rows, {@code hubShare} of the puts from or to row 0
+     * or 1: each snapshot must hold, row by row and in target order, exactly the links there
+     * are, whatever rows it copied.
+     */
+    private static void checkAgainstModel(Random random, int startRows, int steps, double hubShare) {
         Links links = new Links();
         Map<Integer, TreeMap<Integer, Float>> model = new TreeMap<>();
-        int rows = 4;
-        for (int step = 0; step < 3_000; step++) {
-            int what = random.nextInt(10);
-            if (what < 6) {
+        int rows = startRows;
+        for (int step = 0; step < steps; step++) {
+            int what = random.nextInt(20);
+            if (what < 12) {
                 int from = random.nextInt(rows);
                 int to = random.nextInt(rows);
+                if (random.nextDouble() < hubShare) {
+                    if (random.nextBoolean()) {
+                        from = random.nextInt(2);
+                    } else {
+                        to = random.nextInt(2);
+                    }
+                }
                 float weight = random.nextInt(8) / 8f;
                 links.put(from, to, weight);
                 model.computeIfAbsent(from, f -> new TreeMap<>()).put(to, weight);
-            } else if (what < 7) {
-                int row = random.nextInt(rows);
+            } else if (what < 14) {
+                // Rarely a hub: its removal empties the other rows' indexed sources and targets.
+                int row = random.nextInt(40) == 0 ? random.nextInt(2) : random.nextInt(rows);
                 links.removeAll(row);
                 model.remove(row);
                 model.values().forEach(targets -> targets.remove(row));
-            } else if (what < 8) {
+            } else if (what < 16) {
                 rows += random.nextInt(3);
             } else {
                 links.merge(rows);
                 assertSnapshotIs(model, rows, links.snapshot().graph());
                 assertEquals(model.values().stream().mapToLong(TreeMap::size).sum(), links.count());
+                List<String> visited = new ArrayList<>();
+                links.forEach((from, to, weight) -> visited.add(from + ">" + to + ":" + weight));
+                List<String> expected = new ArrayList<>();
+                model.forEach((from, targets) -> targets.forEach((to, weight) -> expected.add(from + ">" + to + ":"
+                        + weight)));
+                assertEquals(expected, visited, "forEach visits every link by source, then target");
             }
         }
         links.merge(rows + 1);
