@@ -118,7 +118,9 @@ public final class EngineBenchmarks {
                     }
                 }
             }
-            engine.linkAll("links", linkBatch);
+            if (!linkBatch.isEmpty()) {
+                engine.linkAll("links", linkBatch);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
             engine.flush("links");
