@@ -2,7 +2,6 @@ package engram.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +19,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import engram.api.CsrGraph;
-import engram.api.DecayCurve;
 import engram.api.DecayParams;
 import engram.api.KernelService;
 import engram.api.KernelWorkspace;
@@ -53,9 +51,6 @@ import engram.api.SpreadParams;
 // Per thread, so that the confined arena made in setup belongs to the thread that calls.
 @State(Scope.Thread)
 public class CallOverheadBenchmark {
-    /** The spread's parameters: depth 1, each node firing once. */
-    static final SpreadParams SPREAD_PARAMS = SpreadParams.exponential(1, 0.5, 0.01);
-
     @Param({"reference", "java", "zig"})
     String kernel;
 
@@ -65,6 +60,7 @@ public class CallOverheadBenchmark {
     private Arena arena;
     private KernelService service;
     private KernelWorkspace workspace;
+    private SmallestCalls inputs;
     private MemorySegment query;
     private MemorySegment matrix;
     private MemorySegment norms;
@@ -88,29 +84,23 @@ public class CallOverheadBenchmark {
             case "shared" -> Arena.ofShared();
             default -> throw new IllegalArgumentException("memory is " + memory + "; it must be confined or shared");
         };
-        query = Verify.floats(arena, 1).fill((byte) 0);
-        query.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.5f);
-        matrix = Verify.floats(arena, 1);
-        matrix.setAtIndex(ValueLayout.JAVA_FLOAT, 0, -0.25f);
-        norms = Verify.floats(arena, 1);
-        norms.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.25f);
-        out = Verify.floats(arena, 1);
-        topIndex = Verify.ints(arena, 1);
-        strength = Verify.floats(arena, 1);
-        strength.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.8f);
-        age = Verify.floats(arena, 1);
-        age.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 3_600f);
-        count = Verify.ints(arena, 1);
-        count.setAtIndex(ValueLayout.JAVA_INT, 0, 1);
-        decayParams = DecayParams.of(new DecayCurve.Exponential());
-        graph = CsrGraph.of(new int[] {0, 0}, new int[0], new float[0]);
-        spreadParams = SPREAD_PARAMS;
-        seed = Verify.ints(arena, 1);
-        seed.setAtIndex(ValueLayout.JAVA_INT, 0, 0);
-        seedActivation = Verify.floats(arena, 1);
-        seedActivation.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.9f);
-        activation = Verify.floats(arena, 1);
-        firstHop = Verify.ints(arena, 1);
+        // Copied into fields of this state, so that a call reads them as before, without a hop.
+        inputs = new SmallestCalls(arena);
+        query = inputs.query;
+        matrix = inputs.matrix;
+        norms = inputs.norms;
+        out = inputs.out;
+        topIndex = inputs.topIndex;
+        strength = inputs.strength;
+        age = inputs.age;
+        count = inputs.count;
+        decayParams = inputs.decayParams;
+        graph = inputs.graph;
+        spreadParams = inputs.spreadParams;
+        seed = inputs.seed;
+        seedActivation = inputs.seedActivation;
+        activation = inputs.activation;
+        firstHop = inputs.firstHop;
         service = Kernels.named(kernel);
         workspace = Kernels.workspace(service, 0);
         KernelService reference = Kernels.named("reference");
@@ -122,7 +112,7 @@ public class CallOverheadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         workspace.close();
-        graph.close();
+        inputs.close();
         arena.close();
     }
 

@@ -135,7 +135,7 @@ public class DowncallBenchmark {
             DECAY_PARAMS = bare(params);
             // CallOverheadBenchmark's spread: depth 1, each node firing once, its threshold and
             // hop factor; the other 31 factors 0 (ffi.zig's SpreadParams).
-            SpreadParams spread = CallOverheadBenchmark.SPREAD_PARAMS;
+            SpreadParams spread = SmallestCalls.SPREAD_PARAMS;
             MemorySegment block = memory.allocate(16 + 4L * SpreadParams.MAX_DEPTH, 8).fill((byte) 0);
             block.set(ValueLayout.JAVA_INT, 0, spread.maxDepth());
             block.set(ValueLayout.JAVA_INT, 4, spread.refractoryHops());

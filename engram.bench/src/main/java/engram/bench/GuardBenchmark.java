@@ -1,8 +1,6 @@
 package engram.bench;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,11 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import engram.api.ArenaMetrics;
-import engram.api.CsrGraph;
-import engram.api.DecayCurve;
-import engram.api.DecayParams;
 import engram.api.KernelArguments;
-import engram.api.SpreadParams;
 import engram.api.WorkspaceOptions;
 import engram.api.spi.AbstractWorkspace;
 import engram.api.spi.Workspaces;
@@ -54,21 +48,7 @@ import engram.api.spi.Workspaces;
 @State(Scope.Thread)
 public class GuardBenchmark {
     private Arena arena;
-    private MemorySegment query;
-    private MemorySegment matrix;
-    private MemorySegment norms;
-    private MemorySegment out;
-    private MemorySegment topIndex;
-    private MemorySegment strength;
-    private MemorySegment age;
-    private MemorySegment count;
-    private DecayParams decayParams;
-    private CsrGraph graph;
-    private SpreadParams spreadParams;
-    private MemorySegment seed;
-    private MemorySegment seedActivation;
-    private MemorySegment activation;
-    private MemorySegment firstHop;
+    private SmallestCalls in;
     private Workspaces<Scratch> workspaces;
     private Scratch workspace;
     private final AtomicInteger word = new AtomicInteger();
@@ -92,24 +72,7 @@ public class GuardBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofConfined();
-        query = Verify.floats(arena, 1).fill((byte) 0);
-        query.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.5f);
-        matrix = Verify.floats(arena, 1);
-        norms = Verify.floats(arena, 1);
-        out = Verify.floats(arena, 1);
-        topIndex = Verify.ints(arena, 1);
-        strength = Verify.floats(arena, 1);
-        age = Verify.floats(arena, 1);
-        count = Verify.ints(arena, 1);
-        decayParams = DecayParams.of(new DecayCurve.Exponential());
-        graph = CsrGraph.of(new int[] {0, 0}, new int[0], new float[0]);
-        spreadParams = CallOverheadBenchmark.SPREAD_PARAMS;
-        seed = Verify.ints(arena, 1);
-        seed.setAtIndex(ValueLayout.JAVA_INT, 0, 0);
-        seedActivation = Verify.floats(arena, 1);
-        seedActivation.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 0.9f);
-        activation = Verify.floats(arena, 1);
-        firstHop = Verify.ints(arena, 1);
+        in = new SmallestCalls(arena);
         workspaces = new Workspaces<>("guards", Scratch.class, WorkspaceOptions.DEFAULT, (name, options) -> new Scratch("guards", name, options));
         workspace = workspaces.create(WorkspaceOptions.DEFAULT);
     }
@@ -117,28 +80,29 @@ public class GuardBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         workspace.close();
-        graph.close();
+        in.close();
         arena.close();
     }
 
     @Benchmark
     public void checksCosine() {
-        KernelArguments.checkCosine(query, 1, matrix, 0, 1, norms, out);
+        KernelArguments.checkCosine(in.query, 1, in.matrix, 0, 1, in.norms, in.out);
     }
 
     @Benchmark
     public void checksCosineTopK() {
-        KernelArguments.checkCosineTopK(query, 1, 1, matrix, 0, 1, norms, 1, topIndex, out);
+        KernelArguments.checkCosineTopK(in.query, 1, 1, in.matrix, 0, 1, in.norms, 1, in.topIndex, in.out);
     }
 
     @Benchmark
     public void checksDecay() {
-        KernelArguments.checkDecay(strength, age, count, 1, decayParams, out);
+        KernelArguments.checkDecay(in.strength, in.age, in.count, 1, in.decayParams, in.out);
     }
 
     @Benchmark
     public void checksSpread() {
-        KernelArguments.checkSpread(graph, seed, seedActivation, 1, spreadParams, activation, firstHop);
+        KernelArguments.checkSpread(in.graph, in.seed, in.seedActivation, 1, in.spreadParams, in.activation,
+                in.firstHop);
     }
 
     @Benchmark
@@ -150,8 +114,8 @@ public class GuardBenchmark {
 
     @Benchmark
     public boolean graphHold() {
-        boolean held = graph.acquire();
-        graph.release();
+        boolean held = in.graph.acquire();
+        in.graph.release();
         return held;
     }
 
