@@ -100,7 +100,8 @@ final class Links implements AutoCloseable {
             if (in[to] == null) {
                 in[to] = new Row(false);
             }
-            in[to].put(from, 0f);
+            // A new link: its source is not among the target's yet, so no search.
+            in[to].add(from, 0f);
             count++;
         }
         pending++;
@@ -278,6 +279,12 @@ final class Links implements AutoCloseable {
                 }
                 return false;
             }
+            add(key, weight);
+            return true;
+        }
+
+        /** Appends a key the row does not hold (unchecked: the caller knows it is new). */
+        void add(int key, float weight) {
             if (size == keys.length) {
                 int capacity = (int) Math.min(Integer.MAX_VALUE - 8, size * 3L / 2 + 2);
                 keys = Arrays.copyOf(keys, capacity);
@@ -297,7 +304,6 @@ final class Links implements AutoCloseable {
                     insert(index, key, size);
                 }
             }
-            return true;
         }
 
         /** Removes the key, its place taken by the last one; true if it was there. */
