@@ -16,7 +16,8 @@ import engram.api.spi.Holds;
  * <p>Two kinds, one rule for freeing:
  * <ul>
  * <li>{@link #of} and {@link #copyOf} copy the arrays into off-heap memory of the graph's own
- * (64-byte aligned), which nobody else can change; {@link #close()} frees it.
+ * (64-byte aligned), which nobody else can change; {@link #close()} frees it. {@link #build}
+ * has the caller write the arrays straight into such memory, with no copy.
  * <li>{@link #wrap} takes native segments the caller already owns (an engine's snapshot), with
  * no copy. The caller must not change them while the graph is open, and may free them once the
  * graph's {@code onRelease} action has run. The kernels re-check every offset and target they
@@ -79,6 +80,49 @@ public final class CsrGraph implements AutoCloseable {
                 MemorySegment.ofArray(targets), MemorySegment.ofArray(weights));
     }
 
+    /** Writes a new graph's arrays into the graph's own memory: see {@link CsrGraph#build}. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * Writes the graph's {@code nodeCount + 1} int32 offsets, and its {@code edgeCount} int32
+         * targets and float32 weights, into the given segments, which hold zeros at first and
+         * are exactly that long. They are the graph's own memory: keep no reference to them once
+         * this returns.
+         */
+        void write(MemorySegment offsets, MemorySegment targets, MemorySegment weights);
+    }
+
+    /**
+     * A graph of {@code nodeCount} nodes and {@code edgeCount} edges whose arrays {@code writer}
+     * writes straight into the graph's own off-heap memory (64-byte aligned, as {@link #of}
+     * makes it), with no copy: a large graph then needs no heap arrays of its size first.
+     * Validated when {@code writer} returns, as {@link #of} validates. A writer that kept the
+     * segments and changed them later would make kernels fail on the graph (they re-check what
+     * they follow), never crash.
+     *
+     * @throws IllegalArgumentException if a count is out of range or the written arrays are not
+     *     a valid graph (the memory is freed then)
+     */
+    public static CsrGraph build(int nodeCount, int edgeCount, Writer writer) {
+        checkCounts(nodeCount, edgeCount);
+        if (writer == null) {
+            throw new IllegalArgumentException("writer is null; give a CsrGraph.Writer that writes the arrays");
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment offsets = allocate(arena, ((long) nodeCount + 1) * Integer.BYTES);
+            MemorySegment targets = allocate(arena, (long) edgeCount * Integer.BYTES);
+            MemorySegment weights = allocate(arena, (long) edgeCount * Float.BYTES);
+            writer.write(offsets, targets, weights);
+            CsrGraph graph = new CsrGraph(nodeCount, edgeCount, offsets, targets, weights, false, arena::close);
+            graph.validate();
+            return graph;
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     /** Copies and validates a graph given as segments of int32, int32 and float32 values. */
     public static CsrGraph copyOf(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
             MemorySegment weights) {
@@ -120,15 +164,20 @@ public final class CsrGraph implements AutoCloseable {
 
     /** A graph of {@code nodeCount} nodes and no edges. */
     public static CsrGraph empty(int nodeCount) {
-        if (nodeCount < 0 || nodeCount == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be in 0.."
-                    + (Integer.MAX_VALUE - 1) + " (offsets hold nodeCount + 1 entries)");
-        }
-        return of(new int[nodeCount + 1], new int[0], new float[0]);
+        // The offsets start as zeros: no edges.
+        return build(nodeCount, 0, (offsets, targets, weights) -> {
+        });
     }
 
     private static void checkShape(int nodeCount, int edgeCount, MemorySegment offsets, MemorySegment targets,
             MemorySegment weights) {
+        checkCounts(nodeCount, edgeCount);
+        KernelArguments.requireInput("offsets", offsets, (long) nodeCount + 1, ValueLayout.JAVA_INT);
+        KernelArguments.requireInput("targets", targets, edgeCount, ValueLayout.JAVA_INT);
+        KernelArguments.requireInput("weights", weights, edgeCount, ValueLayout.JAVA_FLOAT);
+    }
+
+    private static void checkCounts(int nodeCount, int edgeCount) {
         if (nodeCount < 0 || nodeCount == Integer.MAX_VALUE) {
             throw new IllegalArgumentException("nodeCount is " + nodeCount + "; it must be in 0.."
                     + (Integer.MAX_VALUE - 1));
@@ -136,9 +185,6 @@ public final class CsrGraph implements AutoCloseable {
         if (edgeCount < 0) {
             throw new IllegalArgumentException("edgeCount is " + edgeCount + "; it must be 0 or more");
         }
-        KernelArguments.requireInput("offsets", offsets, (long) nodeCount + 1, ValueLayout.JAVA_INT);
-        KernelArguments.requireInput("targets", targets, edgeCount, ValueLayout.JAVA_INT);
-        KernelArguments.requireInput("weights", weights, edgeCount, ValueLayout.JAVA_FLOAT);
     }
 
     private static void requireNative(String name, MemorySegment segment) {
@@ -149,10 +195,14 @@ public final class CsrGraph implements AutoCloseable {
     }
 
     private static MemorySegment copy(Arena arena, MemorySegment source, long bytes) {
-        // An empty array still gets an address of its own, but a segment of its true size.
-        MemorySegment copy = arena.allocate(Math.max(bytes, 1), 64).asSlice(0, bytes);
+        MemorySegment copy = allocate(arena, bytes);
         MemorySegment.copy(source, 0, copy, 0, bytes);
         return copy;
+    }
+
+    private static MemorySegment allocate(Arena arena, long bytes) {
+        // An empty array still gets an address of its own, but a segment of its true size.
+        return arena.allocate(Math.max(bytes, 1), 64).asSlice(0, bytes);
     }
 
     private void validate() {

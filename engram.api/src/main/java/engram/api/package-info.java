@@ -8,7 +8,7 @@
  * {@code docs/kernel-contract.md} in the Engram repository.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package engram.api;
 
 import org.osgi.annotation.bundle.Export;

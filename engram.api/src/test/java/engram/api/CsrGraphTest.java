@@ -218,6 +218,65 @@ class CsrGraphTest {
     }
 
     @Test
+    void buildHasTheWriterFillTheGraphsOwnMemory() {
+        MemorySegment[] given = new MemorySegment[3];
+        try (CsrGraph g = CsrGraph.build(3, 2, (offsets, targets, weights) -> {
+            given[0] = offsets;
+            given[1] = targets;
+            given[2] = weights;
+            assertEquals(4L * Integer.BYTES, offsets.byteSize());
+            assertEquals(2L * Integer.BYTES, targets.byteSize());
+            assertEquals(2L * Float.BYTES, weights.byteSize());
+            assertArrayEquals(new int[4], offsets.toArray(JAVA_INT), "zeros at first");
+            offsets.setAtIndex(JAVA_INT, 1, 1);
+            offsets.setAtIndex(JAVA_INT, 2, 2);
+            offsets.setAtIndex(JAVA_INT, 3, 2);
+            targets.setAtIndex(JAVA_INT, 0, 2);
+            targets.setAtIndex(JAVA_INT, 1, 0);
+            weights.setAtIndex(JAVA_FLOAT, 0, 0.5f);
+            weights.setAtIndex(JAVA_FLOAT, 1, 1f);
+        })) {
+            assertArrayEquals(new int[] {0, 1, 2, 2}, g.offsets().toArray(JAVA_INT));
+            assertArrayEquals(new int[] {2, 0}, g.targets().toArray(JAVA_INT));
+            assertArrayEquals(new float[] {0.5f, 1f}, g.weights().toArray(JAVA_FLOAT));
+            assertFalse(g.isWrapped());
+            assertEquals(given[1].address(), g.targets().address(), "the written memory itself, no copy");
+            assertEquals(0, g.targets().address() % 64, "64-byte aligned");
+            assertEquals(g.offsets().address(), g.offsetsForNativeCall().address());
+            assertEquals(MemorySegment.ofAddress(64).scope(), g.offsetsForNativeCall().scope(),
+                    "memory of its own: its address alone goes to a native call");
+        }
+        assertFalse(given[0].scope().isAlive(), "closing the graph frees what the writer wrote");
+    }
+
+    @Test
+    void buildRefusesBadCountsAnInvalidGraphAndAFailedWriterAndFreesTheMemory() {
+        assertRefused("nodeCount is -1", () -> CsrGraph.build(-1, 0, (o, t, w) -> {
+        }));
+        assertRefused("edgeCount is -2", () -> CsrGraph.build(1, -2, (o, t, w) -> {
+        }));
+        assertRefused("writer is null", () -> CsrGraph.build(1, 0, null));
+        MemorySegment[] given = new MemorySegment[1];
+        assertRefused("offsets[2] is 0; it must equal the edge count 1", () -> CsrGraph.build(2, 1, (o, t, w) -> {
+            given[0] = t;
+        }));
+        assertFalse(given[0].scope().isAlive(), "an invalid graph's memory is freed");
+        assertRefused("targets[0] is 5", () -> CsrGraph.build(2, 1, (o, t, w) -> {
+            given[0] = t;
+            o.setAtIndex(JAVA_INT, 1, 1);
+            o.setAtIndex(JAVA_INT, 2, 1);
+            t.setAtIndex(JAVA_INT, 0, 5);
+        }));
+        assertFalse(given[0].scope().isAlive());
+        IllegalStateException failure = new IllegalStateException("the writer failed");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> CsrGraph.build(1, 0, (o, t, w) -> {
+            given[0] = o;
+            throw failure;
+        })));
+        assertFalse(given[0].scope().isAlive(), "a failed writer's memory is freed");
+    }
+
+    @Test
     void theSegmentsAreTheSameOnEveryCall() {
         try (CsrGraph g = CsrGraph.of(new int[] {0, 1, 2}, new int[] {1, 0}, new float[] {0.5f, 0.25f})) {
             assertSame(g.offsets(), g.offsets());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -42,10 +43,12 @@ import engram.store.sqlite.SqliteStore;
  * <li>memory: heap and off-heap bytes per memory and per link while ingesting, and in all of the
  *     loaded engine;
  * <li>links at the contract's graph size, 1,000,000 memories and 16,000,000 links without a
- *     store: the rate, the bytes per link, and how long a merge holds the space's lock.
+ *     store: the rate, the bytes per link, how long a merge takes, and how long it keeps a writer
+ *     waiting.
  * </ul>
  *
- * Usage: {@code engram.bench/engine [KERNEL]} (default: the best kernel, zig if it loads).
+ * Usage: {@code engram.bench/engine [KERNEL] [--links-only]} (default: the best kernel, zig if it
+ * loads; {@code --links-only} runs the last part alone).
  */
 public final class EngineBenchmarks {
     private static final int DIMENSIONS = 768;
@@ -58,11 +61,21 @@ public final class EngineBenchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean linksOnly = rest.remove("--links-only");
+        if (rest.size() > 1 || rest.stream().anyMatch(a -> a.startsWith("-"))) {
+            throw new IllegalArgumentException("usage: engram.bench/engine [KERNEL] [--links-only]; got "
+                    + String.join(" ", args));
+        }
         KernelLookup lookup = KernelLookup.find();
-        KernelService kernel = args.length == 0 ? lookup.best() : lookup.named(args[0]).orElseThrow(
-                () -> new IllegalStateException("no kernel " + args[0] + ": " + lookup));
+        KernelService kernel = rest.isEmpty() ? lookup.best() : lookup.named(rest.get(0)).orElseThrow(
+                () -> new IllegalStateException("no kernel " + rest.get(0) + ": " + lookup));
         System.out.println("engine benchmarks on " + kernel.info().id() + " (" + kernel.info().instructionSet() + "), "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version());
+        if (linksOnly) {
+            linksAtScale(kernel, 1_000_000, 16_000_000);
+            return;
+        }
         for (int memories : new int[] {10_000, 100_000}) {
             Path dir = Files.createTempDirectory("engram-engine-bench");
             try {
@@ -82,10 +95,11 @@ public final class EngineBenchmarks {
      * memories of d = 8 (their embeddings are not what is measured here) and {@code links}
      * random links through {@code linkAll}, 100,000 a call. Prints the rate, the heap the links
      * take, the merge that {@code flush} makes after the last batch (the background thread has
-     * merged earlier batches meanwhile), and the merge after one new link (the median of five):
-     * what a writer waits for at most when a merge holds the space's lock.
+     * merged earlier batches meanwhile), the merge after one new link (the median of five), and
+     * the longest call of a writer that links on another thread all through that merge: how
+     * long the merge kept it waiting for the space's lock.
      */
-    private static void linksAtScale(KernelService kernel, int memories, int links) {
+    private static void linksAtScale(KernelService kernel, int memories, int links) throws InterruptedException {
         System.out.printf(Locale.ROOT, "%n%,d memories (d = 8, no store), %,d links%n", memories, links);
         SplittableRandom random = new SplittableRandom(links);
         long[] ids = new long[memories];
@@ -129,13 +143,34 @@ public final class EngineBenchmarks {
             long heapLinks = usedHeap();
             SpaceStats stats = engine.stats("links");
             double[] oneLink = new double[5];
+            double[] writerWait = new double[oneLink.length];
             for (int i = 0; i < oneLink.length; i++) {
                 engine.link("links", ids[random.nextInt(memories)], ids[random.nextInt(memories)], 0.5f);
+                // A writer links on another thread all through the merge: its longest call is how
+                // long the merge kept it waiting.
+                AtomicBoolean merged = new AtomicBoolean();
+                long[] longest = new long[1];
+                long seed = random.nextLong();
+                Thread writer = new Thread(() -> {
+                    SplittableRandom writes = new SplittableRandom(seed);
+                    while (!merged.get()) {
+                        long t = System.nanoTime();
+                        engine.link("links", ids[writes.nextInt(memories)], ids[writes.nextInt(memories)], 0.5f);
+                        longest[0] = Math.max(longest[0], System.nanoTime() - t);
+                    }
+                }, "writer");
+                writer.start();
                 start = System.nanoTime();
                 engine.flush("links");
                 oneLink[i] = (System.nanoTime() - start) / 1e6;
+                merged.set(true);
+                writer.join();
+                writerWait[i] = longest[0] / 1e6;
+                // The writer's links, merged before the next round times its own.
+                engine.flush("links");
             }
             Arrays.sort(oneLink);
+            Arrays.sort(writerWait);
             System.out.printf(Locale.ROOT, "  links: %,.0f links/s (linkAll, 100,000 a call); bytes per link: %.0f (%.0f B"
                     + " on the heap, %.0f B off-heap graph)%n", links / seconds,
                     (heapLinks - heapMemories + stats.graphBytes()) / (double) links,
@@ -143,6 +178,9 @@ public final class EngineBenchmarks {
             System.out.printf(Locale.ROOT, "  merge: %.0f ms after the last batch; %.0f ms after one new link (median"
                     + " of %d, %.0f to %.0f ms)%n", lastMerge, oneLink[oneLink.length / 2], oneLink.length, oneLink[0],
                     oneLink[oneLink.length - 1]);
+            System.out.printf(Locale.ROOT, "  a writer's longest link call during such a merge: %.1f ms (median of %d,"
+                    + " %.1f to %.1f ms)%n", writerWait[writerWait.length / 2], writerWait.length, writerWait[0],
+                    writerWait[writerWait.length - 1]);
         }
     }
 

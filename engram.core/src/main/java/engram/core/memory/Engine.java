@@ -55,11 +55,12 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     /** How often the background thread merges new links into the snapshots recalls read. */
     static final long MERGE_EVERY_MILLIS = 50;
     /**
-     * The background merges of a space hold its lock for at most one part in this many of the
-     * time: after a merge that took d, the next begins 10 d after it began at the earliest. A
-     * merge rebuilds the whole graph, in a time that grows with the number of links, and the
-     * space's writers and the access updates of its recalls wait for it; without this bound a
-     * large graph that gains a link every few milliseconds would keep the lock nearly always.
+     * The background merges of a space take at most one part in this many of the merging
+     * thread's time: after a merge that took d, the next begins 10 d after it began at the
+     * earliest. A merge rebuilds the whole graph, in a time that grows with the number of links
+     * (it holds the space's lock only to copy the rows that changed and to publish the graph:
+     * {@link Links#merge}); without this bound a large graph that gains a link every few
+     * milliseconds would keep a core busy with merges, and one merge would follow another.
      */
     static final long MERGE_SHARE_INVERSE = 10;
     /** The most activated nodes a spread returns before it is run again with more room. */
@@ -162,7 +163,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
             }
         }
         for (Space space : spaces.values()) {
-            space.links.merge(space.slab.rows());
+            space.links.merge(space.lock, space.slab::rows, false);
         }
         if (!spaces.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "loaded " + spaces.size() + " space(s), " + counts[0] + " memories and "
@@ -219,16 +220,16 @@ public final class Engine implements MemoryEngine, AutoCloseable {
 
     private void mergeAll() {
         for (Space space : spaces.values()) {
-            if (space.links.pending() > 0 && System.nanoTime() - space.nextMergeNanos >= 0 && space.lock.tryLock()) {
+            if (space.links.pending() > 0 && System.nanoTime() - space.nextMergeNanos >= 0) {
                 long start = System.nanoTime();
                 try {
-                    space.links.merge(space.slab.rows());
-                    space.nextMergeNanos = start + (System.nanoTime() - start) * MERGE_SHARE_INVERSE;
+                    // Gives up at once if a writer or a flush holds the space: the next round tries again.
+                    if (space.links.merge(space.lock, space.slab::rows, true)) {
+                        space.nextMergeNanos = start + (System.nanoTime() - start) * MERGE_SHARE_INVERSE;
+                    }
                 } catch (RuntimeException e) {
-                    System.getLogger("engram.core.memory").log(System.Logger.Level.WARNING, "merging the links of"
-                            + " space " + space.info.name() + " failed; recalls keep the last graph: " + e);
-                } finally {
-                    space.lock.unlock();
+                    LOG.log(System.Logger.Level.WARNING, "merging the links of space " + space.info.name()
+                            + " failed; recalls keep the last graph, and the next merge tries again: " + e);
                 }
             }
         }
@@ -383,12 +384,7 @@ public final class Engine implements MemoryEngine, AutoCloseable {
     @Override
     public void flush(String spaceName) {
         Space space = space(spaceName);
-        space.lock.lock();
-        try {
-            space.links.merge(space.slab.rows());
-        } finally {
-            space.lock.unlock();
-        }
+        space.links.merge(space.lock, space.slab::rows, false);
     }
 
     @Override

@@ -4,6 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 import engram.api.CsrGraph;
 import engram.api.spi.Holds;
@@ -83,6 +86,8 @@ final class Links implements AutoCloseable {
     /** The rows whose links out changed since the last merge. */
     private final BitSet dirty = new BitSet();
     private volatile Snapshot snapshot = new Snapshot(CsrGraph.empty(0), System.nanoTime());
+    /** Held by the merge that runs, so that merges run one at a time; taken before the space's lock. */
+    private final ReentrantLock merging = new ReentrantLock();
 
     Snapshot snapshot() {
         return snapshot;
@@ -172,76 +177,192 @@ final class Links implements AutoCloseable {
     }
 
     /**
-     * A new snapshot over {@code rows} rows if links changed since the last one or rows were
-     * added; under the write lock. The old snapshot is retired (its graph closed once no recall
-     * holds it). The rows whose links did not change since (all but the {@code dirty} ones) are
-     * copied from the old snapshot's arrays, run by run, rather than read out of their maps:
-     * a few links added to a large graph cost a copy of it, not a walk over every link's boxes.
+     * Brings the snapshot up to date: a new one over {@code rows.getAsInt()} rows if links
+     * changed since the last one or rows were added, and the old one retired (its graph closed
+     * once no recall holds it). Holds {@code spaceLock}, the space's write lock under which the
+     * rows change, only for the short ends of the work: to copy the rows whose links changed
+     * (the {@code dirty} ones), and to publish the new snapshot. In between, with the lock free
+     * for writers, it sorts the copied rows and writes the graph straight into its native
+     * memory ({@link CsrGraph#build}), every other row copied from the old snapshot run by run:
+     * a link added to a large graph costs its writers a copy of one row, not of the graph.
+     * Changes made meanwhile mark their rows dirty again, for the next merge. Merges run one at
+     * a time. If the build fails, its rows stay dirty, so nothing is lost.
+     *
+     * @param spaceLock the space's write lock; the caller must not hold it
+     * @param tryOnly give up at once, rather than wait, if another merge runs or a writer holds
+     *     the lock (the background merges)
+     * @return false if it gave up
      */
-    void merge(int rows) {
+    boolean merge(Lock spaceLock, IntSupplier rows, boolean tryOnly) {
+        if (!take(merging, tryOnly)) {
+            return false;
+        }
+        try {
+            if (!take(spaceLock, tryOnly)) {
+                return false;
+            }
+            Changes changes;
+            try {
+                changes = takeChanges(rows.getAsInt());
+            } finally {
+                spaceLock.unlock();
+            }
+            if (changes == null) {
+                return true;
+            }
+            CsrGraph graph;
+            try {
+                graph = changes.build();
+            } catch (RuntimeException | Error e) {
+                spaceLock.lock();
+                try {
+                    giveBack(changes);
+                } finally {
+                    spaceLock.unlock();
+                }
+                throw e;
+            } finally {
+                changes.old.release();
+            }
+            spaceLock.lock();
+            try {
+                publish(changes.old, graph);
+            } finally {
+                spaceLock.unlock();
+            }
+            return true;
+        } finally {
+            merging.unlock();
+        }
+    }
+
+    /** Takes {@code lock}, or only tries to; whether it is held. */
+    private static boolean take(Lock lock, boolean tryOnly) {
+        if (tryOnly) {
+            return lock.tryLock();
+        }
+        lock.lock();
+        return true;
+    }
+
+    /**
+     * The changes since the last snapshot, taken under the space's lock: copies of the dirty
+     * rows, which are then clean; null if there are none, or the links are closed. Holds the old
+     * snapshot, so that its graph stays open while the build reads it.
+     */
+    private Changes takeChanges(int rows) {
         Snapshot old = snapshot;
-        CsrGraph before = old.graph();
-        if (pending == 0 && before.nodeCount() == rows) {
-            return;
+        if (pending == 0 && old.graph().nodeCount() == rows) {
+            return null;
         }
-        if (old.isRetired()) {
-            // Closed (the space was dropped): no recall reads a new snapshot, which would only leak.
-            // Only merge and close retire a snapshot, both under the write lock, so the old one's
-            // arrays stay open while this reads them.
-            return;
+        // Retired: closed (the space was dropped); no recall reads a new snapshot, which would only leak.
+        if (!old.hold()) {
+            return null;
         }
-        int[] offsets = new int[rows + 1];
-        int reusable = Math.min(before.nodeCount(), rows);
-        int[] oldOffsets = before.offsets().asSlice(0, ((long) before.nodeCount() + 1) * Integer.BYTES)
-                .toArray(ValueLayout.JAVA_INT);
-        int edges = 0;
-        for (int u = 0; u < rows; u++) {
-            offsets[u] = edges;
-            if (u < reusable && !dirty.get(u)) {
-                edges += oldOffsets[u + 1] - oldOffsets[u];
-            } else {
-                edges += u < out.length && out[u] != null ? out[u].size : 0;
-            }
+        int changedCount = 0;
+        for (int u = dirty.nextSetBit(0); u >= 0 && u < rows; u = dirty.nextSetBit(u + 1)) {
+            changedCount++;
         }
-        offsets[rows] = edges;
-        int[] targets = new int[edges];
-        float[] weights = new float[edges];
-        int runStart = -1;
-        for (int u = 0; u <= rows; u++) {
-            boolean clean = u < reusable && !dirty.get(u);
-            if (clean && runStart < 0) {
-                runStart = u;
-            } else if (!clean && runStart >= 0) {
-                copyRun(before, oldOffsets, runStart, u, offsets[runStart], targets, weights);
-                runStart = -1;
-            }
-            if (u == rows || clean) {
-                continue;
-            }
-            Row row = u < out.length ? out[u] : null;
-            if (row == null) {
-                continue;
-            }
-            int j = offsets[u];
-            for (long link : row.sorted()) {
-                targets[j] = Row.target(link);
-                weights[j] = Row.weight(link);
-                j++;
-            }
+        int[] changed = new int[changedCount];
+        Row[] copies = new Row[changedCount];
+        int i = 0;
+        for (int u = dirty.nextSetBit(0); u >= 0 && u < rows; u = dirty.nextSetBit(u + 1)) {
+            changed[i] = u;
+            copies[i++] = u < out.length && out[u] != null ? out[u].copy() : null;
         }
-        snapshot = new Snapshot(CsrGraph.of(offsets, targets, weights), System.nanoTime());
+        dirty.clear(0, rows);
+        Changes changes = new Changes(old, rows, changed, copies, pending);
         pending = 0;
-        dirty.clear();
+        return changes;
+    }
+
+    /** Marks a failed build's rows dirty again, under the space's lock. */
+    private void giveBack(Changes changes) {
+        for (int u : changes.changed) {
+            dirty.set(u);
+        }
+        pending += changes.pending;
+    }
+
+    /** Makes {@code graph} the snapshot, under the space's lock; closes it instead if the links were closed. */
+    private void publish(Snapshot old, CsrGraph graph) {
+        if (old.isRetired() || snapshot != old) {
+            graph.close();
+            return;
+        }
+        snapshot = new Snapshot(graph, System.nanoTime());
         old.retire();
     }
 
-    /** Copies the links of the old graph's rows {@code from..to-1} to the new arrays at {@code at}. */
-    private static void copyRun(CsrGraph before, int[] oldOffsets, int from, int to, int at, int[] targets,
-            float[] weights) {
-        int first = oldOffsets[from];
-        int count = oldOffsets[to] - first;
-        MemorySegment.copy(before.targets(), ValueLayout.JAVA_INT, (long) first * Integer.BYTES, targets, at, count);
-        MemorySegment.copy(before.weights(), ValueLayout.JAVA_FLOAT, (long) first * Float.BYTES, weights, at, count);
+    /**
+     * What a merge takes under the lock: the old snapshot (held), the row count, and the rows
+     * whose links changed ({@code changed}, ascending) with copies of their links (null for none).
+     */
+    private record Changes(Snapshot old, int rows, int[] changed, Row[] copies, long pending) {
+        /** The new graph: the changed rows from their copies, every other row from the old graph. */
+        CsrGraph build() {
+            CsrGraph before = old.graph();
+            int reusable = Math.min(before.nodeCount(), rows);
+            MemorySegment oldOffsets = before.offsets();
+            long[][] sorted = new long[copies.length][];
+            for (int i = 0; i < copies.length; i++) {
+                sorted[i] = copies[i] == null ? new long[0] : copies[i].sorted();
+            }
+            int[] offsets = new int[rows + 1];
+            long edges = 0;
+            int next = 0;
+            for (int u = 0; u < rows; u++) {
+                if (edges > Integer.MAX_VALUE) {
+                    throw new IllegalStateException("the space has more than " + Integer.MAX_VALUE + " links, the"
+                            + " most a graph holds; forget memories or remove links to merge them");
+                }
+                offsets[u] = (int) edges;
+                if (next < changed.length && changed[next] == u) {
+                    edges += sorted[next++].length;
+                } else if (u < reusable) {
+                    edges += oldOffsets.getAtIndex(ValueLayout.JAVA_INT, u + 1)
+                            - oldOffsets.getAtIndex(ValueLayout.JAVA_INT, u);
+                }
+            }
+            if (edges > Integer.MAX_VALUE) {
+                throw new IllegalStateException("the space has " + edges + " links, more than the " + Integer.MAX_VALUE
+                        + " a graph holds; forget memories or remove links to merge them");
+            }
+            offsets[rows] = (int) edges;
+            return CsrGraph.build(rows, (int) edges, (newOffsets, targets, weights) -> {
+                MemorySegment.copy(offsets, 0, newOffsets, ValueLayout.JAVA_INT, 0, offsets.length);
+                int runStart = -1;
+                int at = 0;
+                for (int u = 0; u <= rows; u++) {
+                    boolean isChanged = at < changed.length && changed[at] == u;
+                    boolean clean = u < reusable && !isChanged;
+                    if (clean && runStart < 0) {
+                        runStart = u;
+                    } else if (!clean && runStart >= 0) {
+                        copyRun(before, runStart, u, offsets[runStart], targets, weights);
+                        runStart = -1;
+                    }
+                    if (isChanged) {
+                        long j = offsets[u];
+                        for (long link : sorted[at]) {
+                            targets.setAtIndex(ValueLayout.JAVA_INT, j, Row.target(link));
+                            weights.setAtIndex(ValueLayout.JAVA_FLOAT, j, Row.weight(link));
+                            j++;
+                        }
+                        at++;
+                    }
+                }
+            });
+        }
+
+        /** Copies the links of the old graph's rows {@code from..to-1} to the new graph's at {@code at}. */
+        private static void copyRun(CsrGraph before, int from, int to, int at, MemorySegment targets,
+                MemorySegment weights) {
+            long first = before.offsets().getAtIndex(ValueLayout.JAVA_INT, from);
+            long bytes = (before.offsets().getAtIndex(ValueLayout.JAVA_INT, to) - first) * Integer.BYTES;
+            MemorySegment.copy(before.targets(), first * Integer.BYTES, targets, (long) at * Integer.BYTES, bytes);
+            MemorySegment.copy(before.weights(), first * Float.BYTES, weights, (long) at * Float.BYTES, bytes);
+        }
     }
 
     @Override
@@ -268,6 +389,15 @@ final class Links implements AutoCloseable {
 
         Row(boolean weighted) {
             weights = weighted ? new float[2] : null;
+        }
+
+        /** A copy of the row's keys and weights, without the index, for a merge to read outside the lock. */
+        Row copy() {
+            Row copy = new Row(weights != null);
+            copy.keys = Arrays.copyOf(keys, size);
+            copy.weights = weights == null ? null : Arrays.copyOf(weights, size);
+            copy.size = size;
+            return copy;
         }
 
         /** Sets the key's weight (ignored for a row without weights); true if the key is new. */

@@ -29,9 +29,8 @@ final class Space {
     final Links links = new Links();
     /**
      * When the background thread may next merge this space's links ({@link System#nanoTime()}):
-     * a merge holds the space's lock for as long as it takes, so the next one waits until
-     * {@link Engine#MERGE_SHARE_INVERSE} times that has passed since it began. Only the
-     * background thread reads and writes it.
+     * the next merge waits until {@link Engine#MERGE_SHARE_INVERSE} times the last one's time
+     * has passed since it began. Only the background thread reads and writes it.
      */
     long nextMergeNanos = System.nanoTime();
     final ReentrantLock lock = new ReentrantLock();
