@@ -28,6 +28,8 @@ import engram.api.spi.Holds;
  * last call holding the graph returns, so a graph in use is never freed under a call.
  */
 public final class CsrGraph implements AutoCloseable {
+    /** Values read at a time by the validation: 64 KiB of each array. */
+    private static final int VALIDATE_CHUNK = 16 * 1024;
     private final int nodeCount;
     private final int edgeCount;
     private final MemorySegment offsets;
@@ -210,30 +212,58 @@ public final class CsrGraph implements AutoCloseable {
             throw new IllegalArgumentException("offsets[0] is " + offsets.getAtIndex(ValueLayout.JAVA_INT, 0)
                     + "; it must be 0");
         }
+        // In chunks copied to the heap: a loop over arrays runs in vector steps, while reads of a
+        // shared arena's segment one by one each check its scope (half a large merge's time).
+        int[] ints = new int[Math.min(VALIDATE_CHUNK, Math.max(nodeCount, edgeCount))];
         int previous = 0;
-        for (int u = 1; u <= nodeCount; u++) {
-            int offset = offsets.getAtIndex(ValueLayout.JAVA_INT, u);
-            if (offset < previous) {
-                throw new IllegalArgumentException("offsets[" + u + "] is " + offset + ", below offsets[" + (u - 1)
-                        + "] = " + previous + "; offsets must not decrease");
+        for (int first = 1; first <= nodeCount; first += ints.length) {
+            int length = Math.min(ints.length, nodeCount + 1 - first);
+            MemorySegment.copy(offsets, ValueLayout.JAVA_INT, (long) first * Integer.BYTES, ints, 0, length);
+            for (int i = 0; i < length; i++) {
+                int offset = ints[i];
+                if (offset < previous) {
+                    int u = first + i;
+                    throw new IllegalArgumentException("offsets[" + u + "] is " + offset + ", below offsets["
+                            + (u - 1) + "] = " + previous + "; offsets must not decrease");
+                }
+                previous = offset;
             }
-            previous = offset;
         }
         if (previous != edgeCount) {
             throw new IllegalArgumentException("offsets[" + nodeCount + "] is " + previous
                     + "; it must equal the edge count " + edgeCount);
         }
-        for (int j = 0; j < edgeCount; j++) {
-            int target = targets.getAtIndex(ValueLayout.JAVA_INT, j);
+        float[] floats = new float[ints.length];
+        for (int first = 0; first < edgeCount; first += ints.length) {
+            int length = Math.min(ints.length, edgeCount - first);
+            MemorySegment.copy(targets, ValueLayout.JAVA_INT, (long) first * Integer.BYTES, ints, 0, length);
+            MemorySegment.copy(weights, ValueLayout.JAVA_FLOAT, (long) first * Float.BYTES, floats, 0, length);
+            boolean bad = false;
+            for (int i = 0; i < length; i++) {
+                // Non-short-circuit operators: no branch per edge.
+                bad |= ints[i] < 0 | ints[i] >= nodeCount | !(floats[i] >= 0f & floats[i] <= 1f);
+            }
+            if (bad) {
+                refuseEdge(first, length, ints, floats);
+            }
+        }
+    }
+
+    /** Throws for the first bad edge among {@code length} read from edge {@code first} on. */
+    private void refuseEdge(int first, int length, int[] targetChunk, float[] weightChunk) {
+        for (int i = 0; i < length; i++) {
+            int j = first + i;
+            int target = targetChunk[i];
             if (target < 0 || target >= nodeCount) {
                 throw new IllegalArgumentException("targets[" + j + "] is " + target + "; it must be in 0.."
                         + (nodeCount - 1) + " (a node of this graph)");
             }
-            float weight = weights.getAtIndex(ValueLayout.JAVA_FLOAT, j);
+            float weight = weightChunk[i];
             if (!(weight >= 0f && weight <= 1f)) {
                 throw new IllegalArgumentException("weights[" + j + "] is " + weight + "; it must be in [0, 1]");
             }
         }
+        throw new AssertionError("a chunk of edges found bad has no bad edge");
     }
 
     public int nodeCount() {

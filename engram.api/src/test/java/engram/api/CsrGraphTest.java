@@ -100,6 +100,40 @@ class CsrGraphTest {
                 () -> CsrGraph.of(new int[] {0, 1, 2}, new int[] {0, 1}, new float[] {1f, weight}));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 16_383, 16_384, 16_385, 39_999})
+    void findsTheFirstBadEdgeOrOffsetOfALargeGraphWhereverItIs(int at) {
+        // Larger than the validation's chunks of 16,384 values: a bad value on either side of a
+        // chunk's edge is reported with its own index, and the first of two in one chunk.
+        int nodes = 40_000;
+        int[] offsets = new int[nodes + 1];
+        for (int u = 0; u <= nodes; u++) {
+            offsets[u] = u;
+        }
+        int[] targets = new int[nodes];
+        float[] weights = new float[nodes];
+        for (int j = 0; j < nodes; j++) {
+            targets[j] = (j * 7) % nodes;
+            weights[j] = (j % 5) / 4f;
+        }
+        assertDoesNotThrow(() -> CsrGraph.of(offsets, targets, weights).close());
+        int[] badTargets = targets.clone();
+        badTargets[at] = nodes;
+        if (at + 1 < nodes) {
+            badTargets[at + 1] = -1;
+        }
+        assertRefused("targets[" + at + "] is " + nodes, () -> CsrGraph.of(offsets, badTargets, weights));
+        float[] badWeights = weights.clone();
+        badWeights[at] = Float.NaN;
+        assertRefused("weights[" + at + "] is NaN", () -> CsrGraph.of(offsets, targets, badWeights));
+        if (at > 0) {
+            int[] badOffsets = offsets.clone();
+            badOffsets[at] = at - 2;
+            assertRefused("offsets[" + at + "] is " + (at - 2) + ", below offsets[" + (at - 1) + "]",
+                    () -> CsrGraph.of(badOffsets, targets, weights));
+        }
+    }
+
     @Test
     void refusesMissingOrMismatchedArrays() {
         assertRefused("offsets", () -> CsrGraph.of(null, new int[0], new float[0]));

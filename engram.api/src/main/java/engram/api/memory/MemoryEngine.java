@@ -57,7 +57,8 @@ public interface MemoryEngine {
 
     /**
      * Links {@code from} to {@code to} with {@code weight} in [0, 1]; linking again updates the
-     * weight. Recalls see a new link within {@link #LINK_VISIBILITY_MILLIS} ms, or at once after
+     * weight. Recalls see a new link within {@link #LINK_VISIBILITY_MILLIS} ms in a space whose
+     * graph is quick to rebuild (later in a large one; see there), or at once after
      * {@link #flush}.
      *
      * @throws UnknownMemoryException if either memory is not in the space or was deleted
@@ -70,7 +71,13 @@ public interface MemoryEngine {
      */
     void linkAll(String space, List<Link> links);
 
-    /** How long a new link may stay invisible to recalls (unless {@link #flush} is called). */
+    /**
+     * How long a new link may stay invisible to recalls (unless {@link #flush} is called), in a
+     * space whose graph rebuilds in a few milliseconds. A large space's rebuild takes longer
+     * (hundreds of milliseconds at 16,000,000 links), and an engine may rebuild it less often,
+     * so as not to keep a core busy: {@code engram.core}'s engine waits ten rebuild times
+     * between them. Call {@link #flush} where a recall must see the links just made.
+     */
     long LINK_VISIBILITY_MILLIS = 100;
 
     /**
