@@ -97,7 +97,8 @@ public final class EngineBenchmarks {
      * take, the merge that {@code flush} makes after the last batch (the background thread has
      * merged earlier batches meanwhile), the merge after one new link (the median of five), and
      * the longest call of a writer that links on another thread all through that merge: how
-     * long the merge kept it waiting for the space's lock.
+     * long the merge kept it waiting for the space's lock; then the same for the merge after a
+     * batch of 1,000,000 more links, which changes most rows (the merge copies them under the lock).
      */
     private static void linksAtScale(KernelService kernel, int memories, int links) throws InterruptedException {
         System.out.printf(Locale.ROOT, "%n%,d memories (d = 8, no store), %,d links%n", memories, links);
@@ -146,29 +147,22 @@ public final class EngineBenchmarks {
             double[] writerWait = new double[oneLink.length];
             for (int i = 0; i < oneLink.length; i++) {
                 engine.link("links", ids[random.nextInt(memories)], ids[random.nextInt(memories)], 0.5f);
-                // A writer links on another thread all through the merge: its longest call is how
-                // long the merge kept it waiting.
-                AtomicBoolean merged = new AtomicBoolean();
-                long[] longest = new long[1];
-                long seed = random.nextLong();
-                Thread writer = new Thread(() -> {
-                    SplittableRandom writes = new SplittableRandom(seed);
-                    while (!merged.get()) {
-                        long t = System.nanoTime();
-                        engine.link("links", ids[writes.nextInt(memories)], ids[writes.nextInt(memories)], 0.5f);
-                        longest[0] = Math.max(longest[0], System.nanoTime() - t);
-                    }
-                }, "writer");
-                writer.start();
-                start = System.nanoTime();
-                engine.flush("links");
-                oneLink[i] = (System.nanoTime() - start) / 1e6;
-                merged.set(true);
-                writer.join();
-                writerWait[i] = longest[0] / 1e6;
-                // The writer's links, merged before the next round times its own.
-                engine.flush("links");
+                double[] timed = flushBesideAWriter(engine, ids, random.nextLong());
+                oneLink[i] = timed[0];
+                writerWait[i] = timed[1];
             }
+            // A batch that changes most rows: the merge copies them all under the lock.
+            linkBatch = new ArrayList<>(100_000);
+            for (int i = 0; i < 1_000_000; i++) {
+                linkBatch.add(new Link(ids[random.nextInt(memories)], ids[random.nextInt(memories)],
+                        (float) random.nextDouble()));
+                if (linkBatch.size() == 100_000) {
+                    engine.linkAll("links", linkBatch);
+                    linkBatch.clear();
+                }
+            }
+            long unmerged = engine.stats("links").pendingLinks();
+            double[] batchMerge = flushBesideAWriter(engine, ids, random.nextLong());
             Arrays.sort(oneLink);
             Arrays.sort(writerWait);
             System.out.printf(Locale.ROOT, "  links: %,.0f links/s (linkAll, 100,000 a call); bytes per link: %.0f (%.0f B"
@@ -181,7 +175,36 @@ public final class EngineBenchmarks {
             System.out.printf(Locale.ROOT, "  a writer's longest link call during such a merge: %.1f ms (median of %d,"
                     + " %.1f to %.1f ms)%n", writerWait[writerWait.length / 2], writerWait.length, writerWait[0],
                     writerWait[writerWait.length - 1]);
+            System.out.printf(Locale.ROOT, "  after 1,000,000 more links (linkAll; %,d of them not merged yet): the merge"
+                    + " %.0f ms, a writer's longest link call during it %.1f ms%n", unmerged, batchMerge[0],
+                    batchMerge[1]);
         }
+    }
+
+    /**
+     * Times {@code flush} while a writer links on another thread all through it, and then
+     * merges the writer's links: the flush's milliseconds and the writer's longest call's, how
+     * long the merge kept it waiting for the space's lock.
+     */
+    private static double[] flushBesideAWriter(Engine engine, long[] ids, long seed) throws InterruptedException {
+        AtomicBoolean merged = new AtomicBoolean();
+        long[] longest = new long[1];
+        Thread writer = new Thread(() -> {
+            SplittableRandom writes = new SplittableRandom(seed);
+            while (!merged.get()) {
+                long t = System.nanoTime();
+                engine.link("links", ids[writes.nextInt(ids.length)], ids[writes.nextInt(ids.length)], 0.5f);
+                longest[0] = Math.max(longest[0], System.nanoTime() - t);
+            }
+        }, "writer");
+        writer.start();
+        long start = System.nanoTime();
+        engine.flush("links");
+        double flushMillis = (System.nanoTime() - start) / 1e6;
+        merged.set(true);
+        writer.join();
+        engine.flush("links");
+        return new double[] {flushMillis, longest[0] / 1e6};
     }
 
     /**

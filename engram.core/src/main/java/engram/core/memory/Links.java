@@ -85,6 +85,12 @@ final class Links implements AutoCloseable {
     private long pending;
     /** The rows whose links out changed since the last merge. */
     private final BitSet dirty = new BitSet();
+    /**
+     * The rows a merge reads outside the lock: a writer changes a copy of such a row instead
+     * ({@link #writableOut}). A set of bits rather than a flag in each row, so that taking a
+     * million rows touches none of them (each a likely cache miss).
+     */
+    private final BitSet frozen = new BitSet();
     private volatile Snapshot snapshot = new Snapshot(CsrGraph.empty(0), System.nanoTime());
     /** Held by the merge that runs, so that merges run one at a time; taken before the space's lock. */
     private final ReentrantLock merging = new ReentrantLock();
@@ -100,7 +106,7 @@ final class Links implements AutoCloseable {
             out[from] = new Row(true);
         }
         dirty.set(from);
-        if (out[from].put(to, weight)) {
+        if (writableOut(from).put(to, weight)) {
             in = grown(in, to);
             if (in[to] == null) {
                 in[to] = new Row(false);
@@ -132,13 +138,28 @@ final class Links implements AutoCloseable {
             in[row] = null;
             for (int i = 0; i < sources.size; i++) {
                 int from = sources.keys[i];
-                if (from != row && out[from].remove(row)) {
+                if (from != row && out[from].find(row) >= 0) {
+                    writableOut(from).remove(row);
                     dirty.set(from);
                     count--;
                     pending++;
                 }
             }
         }
+    }
+
+    /**
+     * Row {@code from}'s links out, ready to change: a copy in its place if a merge is reading
+     * it outside the lock ({@link #frozen}), which then reads the row as it was.
+     */
+    private Row writableOut(int from) {
+        Row row = out[from];
+        if (frozen.get(from)) {
+            row = row.copy();
+            out[from] = row;
+            frozen.clear(from);
+        }
+        return row;
     }
 
     /** {@code rows} grown, if need be, to hold row {@code row}. */
@@ -180,13 +201,13 @@ final class Links implements AutoCloseable {
      * Brings the snapshot up to date: a new one over {@code rows.getAsInt()} rows if links
      * changed since the last one or rows were added, and the old one retired (its graph closed
      * once no recall holds it). Holds {@code spaceLock}, the space's write lock under which the
-     * rows change, only for the short ends of the work: to copy the rows whose links changed
-     * (the {@code dirty} ones), and to publish the new snapshot. In between, with the lock free
-     * for writers, it sorts the copied rows and writes the graph straight into its native
-     * memory ({@link CsrGraph#build}), every other row copied from the old snapshot run by run:
-     * a link added to a large graph costs its writers a copy of one row, not of the graph.
+     * rows change, only for the short ends of the work: to take the rows whose links changed
+     * (the {@code dirty} ones; they are frozen, not copied: a writer that changes one meanwhile
+     * changes a copy of it), and to publish the new snapshot. In between, with the lock free
+     * for writers, it sorts the taken rows and writes the graph straight into its native
+     * memory ({@link CsrGraph#build}), every other row copied from the old snapshot run by run.
      * Changes made meanwhile mark their rows dirty again, for the next merge. Merges run one at
-     * a time. If the build fails, its rows stay dirty, so nothing is lost.
+     * a time. If the build fails, its rows are dirty again, so nothing is lost.
      *
      * @param spaceLock the space's write lock; the caller must not hold it
      * @param tryOnly give up at once, rather than wait, if another merge runs or a writer holds
@@ -226,7 +247,7 @@ final class Links implements AutoCloseable {
             }
             spaceLock.lock();
             try {
-                publish(changes.old, graph);
+                publish(changes, graph);
             } finally {
                 spaceLock.unlock();
             }
@@ -246,8 +267,8 @@ final class Links implements AutoCloseable {
     }
 
     /**
-     * The changes since the last snapshot, taken under the space's lock: copies of the dirty
-     * rows, which are then clean; null if there are none, or the links are closed. Holds the old
+     * The changes since the last snapshot, taken under the space's lock: the dirty rows, frozen,
+     * which are then clean; null if there are none, or the links are closed. Holds the old
      * snapshot, so that its graph stays open while the build reads it.
      */
     private Changes takeChanges(int rows) {
@@ -268,8 +289,11 @@ final class Links implements AutoCloseable {
         int i = 0;
         for (int u = dirty.nextSetBit(0); u >= 0 && u < rows; u = dirty.nextSetBit(u + 1)) {
             changed[i] = u;
-            copies[i++] = u < out.length && out[u] != null ? out[u].copy() : null;
+            // Not copied here, under the lock: a writer copies it before changing it.
+            copies[i++] = u < out.length ? out[u] : null;
         }
+        frozen.or(dirty);
+        frozen.clear(rows, Math.max(rows, frozen.length()));
         dirty.clear(0, rows);
         Changes changes = new Changes(old, rows, changed, copies, pending);
         pending = 0;
@@ -282,10 +306,18 @@ final class Links implements AutoCloseable {
             dirty.set(u);
         }
         pending += changes.pending;
+        thaw();
+    }
+
+    /** Lets writers change in place the rows the merge read (one merge runs at a time). */
+    private void thaw() {
+        frozen.clear();
     }
 
     /** Makes {@code graph} the snapshot, under the space's lock; closes it instead if the links were closed. */
-    private void publish(Snapshot old, CsrGraph graph) {
+    private void publish(Changes changes, CsrGraph graph) {
+        thaw();
+        Snapshot old = changes.old;
         if (old.isRetired() || snapshot != old) {
             graph.close();
             return;
@@ -296,7 +328,8 @@ final class Links implements AutoCloseable {
 
     /**
      * What a merge takes under the lock: the old snapshot (held), the row count, and the rows
-     * whose links changed ({@code changed}, ascending) with copies of their links (null for none).
+     * whose links changed ({@code changed}, ascending) with their links ({@code copies}: the rows
+     * themselves, frozen until the merge ends, so that writers change copies; null for none).
      */
     private record Changes(Snapshot old, int rows, int[] changed, Row[] copies, long pending) {
         /** The new graph: the changed rows from their copies, every other row from the old graph. */
@@ -391,7 +424,7 @@ final class Links implements AutoCloseable {
             weights = weighted ? new float[2] : null;
         }
 
-        /** A copy of the row's keys and weights, without the index, for a merge to read outside the lock. */
+        /** A copy of the row's keys and weights, without the index. */
         Row copy() {
             Row copy = new Row(weights != null);
             copy.keys = Arrays.copyOf(keys, size);
