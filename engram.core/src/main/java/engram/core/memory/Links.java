@@ -285,17 +285,17 @@ final class Links implements AutoCloseable {
             changedCount++;
         }
         int[] changed = new int[changedCount];
-        Row[] copies = new Row[changedCount];
+        Row[] taken = new Row[changedCount];
         int i = 0;
         for (int u = dirty.nextSetBit(0); u >= 0 && u < rows; u = dirty.nextSetBit(u + 1)) {
             changed[i] = u;
             // Not copied here, under the lock: a writer copies it before changing it.
-            copies[i++] = u < out.length ? out[u] : null;
+            taken[i++] = u < out.length ? out[u] : null;
         }
         frozen.or(dirty);
         frozen.clear(rows, Math.max(rows, frozen.length()));
         dirty.clear(0, rows);
-        Changes changes = new Changes(old, rows, changed, copies, pending);
+        Changes changes = new Changes(old, rows, changed, taken, pending);
         pending = 0;
         return changes;
     }
@@ -328,18 +328,18 @@ final class Links implements AutoCloseable {
 
     /**
      * What a merge takes under the lock: the old snapshot (held), the row count, and the rows
-     * whose links changed ({@code changed}, ascending) with their links ({@code copies}: the rows
+     * whose links changed ({@code changed}, ascending) with their links ({@code taken}: the rows
      * themselves, frozen until the merge ends, so that writers change copies; null for none).
      */
-    private record Changes(Snapshot old, int rows, int[] changed, Row[] copies, long pending) {
-        /** The new graph: the changed rows from their copies, every other row from the old graph. */
+    private record Changes(Snapshot old, int rows, int[] changed, Row[] taken, long pending) {
+        /** The new graph: the changed rows as taken, every other row from the old graph. */
         CsrGraph build() {
             CsrGraph before = old.graph();
             int reusable = Math.min(before.nodeCount(), rows);
             MemorySegment oldOffsets = before.offsets();
-            long[][] sorted = new long[copies.length][];
-            for (int i = 0; i < copies.length; i++) {
-                sorted[i] = copies[i] == null ? new long[0] : copies[i].sorted();
+            long[][] sorted = new long[taken.length][];
+            for (int i = 0; i < taken.length; i++) {
+                sorted[i] = taken[i] == null ? new long[0] : taken[i].sorted();
             }
             int[] offsets = new int[rows + 1];
             long edges = 0;
